@@ -1,0 +1,217 @@
+/**
+ * The service's configuration: one TypeBox schema over the environment, with a description per
+ * variable, the type derived from it, and start-up refused with a message naming the variable.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
+  Type.Integer({ description, default: defaultValue, minimum, maximum });
+
+const Bool = (description: string) =>
+  Type.Union([Type.Literal('true'), Type.Literal('false')], { description, default: 'false' });
+
+/** Every environment variable the service reads. The README's table mirrors this schema. */
+export const EnvironmentSchema = Type.Object({
+  HOST: Type.String({ description: 'Address to listen on.', default: '127.0.0.1', minLength: 1 }),
+  PORT: Integer('Port to listen on (0 picks a free one).', 3000, 0, 65535),
+  DATABASE_URL: Type.String({
+    description:
+      'SQLite file path or file: URL. Unset: ./data/vault-integrations.db (the folder is created).',
+    default: './data/vault-integrations.db',
+    minLength: 1,
+  }),
+  TSM_URL: Type.String({
+    description: 'Base URL of the TSM API, e.g. https://prod-2.nsxservicemesh.vmware.com.',
+    pattern: '^https?://[^\\s]+$',
+  }),
+  TSM_API_TOKEN: Type.Optional(
+    Type.String({
+      description: 'TSM API token, exchanged at CSP for access tokens.',
+      minLength: 1,
+    }),
+  ),
+  TSM_ACCESS_TOKEN: Type.Optional(
+    Type.String({
+      description: 'A fixed access token, used as is instead of an exchange.',
+      minLength: 1,
+    }),
+  ),
+  CSP_URL: Type.String({
+    description: 'CSP host that exchanges the API token.',
+    default: 'https://console.cloud.vmware.com',
+    pattern: '^https?://[^\\s]+$',
+  }),
+  API_KEYS: Type.Optional(
+    Type.String({ description: 'Caller keys as name=key pairs separated by commas.' }),
+  ),
+  AUTH_DISABLED: Bool('true lets every caller in as "anonymous". Only for local development.'),
+  ALLOW_HTTP_VAULT: Bool('true accepts http:// Vault URLs. Vault should be reached over TLS.'),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
+      Type.Literal(level),
+    ),
+    { description: 'pino log level.', default: 'info' },
+  ),
+  TSM_MAX_ATTEMPTS: Integer('Attempts per TSM call, the first included.', 5, 1, 20),
+  TSM_ATTEMPT_TIMEOUT_MS: Integer('Timeout of one TSM call attempt.', 10_000, 100, 300_000),
+  TSM_BACKOFF_BASE_MS: Integer('First retry backoff ceiling; doubles per attempt.', 200, 1, 60_000),
+  TSM_BACKOFF_MAX_MS: Integer('Largest retry backoff.', 5_000, 1, 300_000),
+  INTEGRATION_DEADLINE_MS: Integer(
+    "Time budget of one integration's forward steps.",
+    60_000,
+    1_000,
+    600_000,
+  ),
+  BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
+});
+
+type Environment = Static<typeof EnvironmentSchema>;
+
+/** A caller key: the name is the actor recorded in the audit trail. */
+export interface ApiKey {
+  name: string;
+  key: string;
+}
+
+/** The configuration the service runs with, derived from the environment. */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  tsmUrl: string;
+  cspUrl: string;
+  tsmCredentials:
+    { kind: 'api-token'; apiToken: string } | { kind: 'access-token'; accessToken: string };
+  apiKeys: ApiKey[];
+  authDisabled: boolean;
+  allowHttpVault: boolean;
+  logLevel: string;
+  retry: {
+    maxAttempts: number;
+    attemptTimeoutMs: number;
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+  };
+  integrationDeadlineMs: number;
+  bodyLimitBytes: number;
+}
+
+/** Thrown when the environment is wrong; the message names each variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET_VARIABLES = new Set(['TSM_API_TOKEN', 'TSM_ACCESS_TOKEN', 'API_KEYS']);
+const KEY_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+const MIN_KEY_LENGTH = 16;
+
+/** Reads and checks the configuration; throws ConfigError listing every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = pickDefined(env, Object.keys(EnvironmentSchema.properties));
+  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, raw));
+  const problems = [...Value.Errors(EnvironmentSchema, converted)].map((error) =>
+    describeError(error.path, error.message, error.schema),
+  );
+  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+
+  const values = converted as Environment;
+  const config = toConfig(values, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function toConfig(values: Environment, problems: string[]): Config {
+  const apiKeys = parseApiKeys(values.API_KEYS ?? '', problems);
+  const authDisabled = values.AUTH_DISABLED === 'true';
+  if (apiKeys.length === 0 && !authDisabled) {
+    problems.push('API_KEYS: set at least one name=key pair, or AUTH_DISABLED=true for local use.');
+  }
+  if (values.TSM_BACKOFF_MAX_MS < values.TSM_BACKOFF_BASE_MS) {
+    problems.push('TSM_BACKOFF_MAX_MS: must not be smaller than TSM_BACKOFF_BASE_MS.');
+  }
+  return {
+    host: values.HOST,
+    port: values.PORT,
+    databaseUrl: values.DATABASE_URL,
+    tsmUrl: values.TSM_URL.replace(/\/+$/, ''),
+    cspUrl: values.CSP_URL.replace(/\/+$/, ''),
+    tsmCredentials: tsmCredentials(values, problems),
+    apiKeys,
+    authDisabled,
+    allowHttpVault: values.ALLOW_HTTP_VAULT === 'true',
+    logLevel: values.LOG_LEVEL,
+    retry: {
+      maxAttempts: values.TSM_MAX_ATTEMPTS,
+      attemptTimeoutMs: values.TSM_ATTEMPT_TIMEOUT_MS,
+      backoffBaseMs: values.TSM_BACKOFF_BASE_MS,
+      backoffMaxMs: values.TSM_BACKOFF_MAX_MS,
+    },
+    integrationDeadlineMs: values.INTEGRATION_DEADLINE_MS,
+    bodyLimitBytes: values.BODY_LIMIT_BYTES,
+  };
+}
+
+function tsmCredentials(values: Environment, problems: string[]): Config['tsmCredentials'] {
+  if (values.TSM_API_TOKEN !== undefined && values.TSM_ACCESS_TOKEN !== undefined) {
+    problems.push('TSM_API_TOKEN, TSM_ACCESS_TOKEN: set one of them, not both.');
+  }
+  if (values.TSM_API_TOKEN !== undefined)
+    return { kind: 'api-token', apiToken: values.TSM_API_TOKEN };
+  if (values.TSM_ACCESS_TOKEN !== undefined) {
+    return { kind: 'access-token', accessToken: values.TSM_ACCESS_TOKEN };
+  }
+  problems.push('TSM_API_TOKEN: set it (or TSM_ACCESS_TOKEN) so the service can call TSM.');
+  return { kind: 'access-token', accessToken: '' };
+}
+
+function parseApiKeys(text: string, problems: string[]): ApiKey[] {
+  const keys: ApiKey[] = [];
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  entries.forEach((entry, index) => {
+    const separator = entry.indexOf('=');
+    const name = separator > 0 ? entry.slice(0, separator).trim() : '';
+    const key = separator > 0 ? entry.slice(separator + 1).trim() : '';
+    // The key itself is never part of a message: configuration errors end up in logs.
+    if (!KEY_NAME.test(name)) {
+      problems.push(
+        `API_KEYS: entry ${index + 1} needs the form name=key, the name made of letters, digits, ".", "_", "-" or "@".`,
+      );
+    } else if (key.length < MIN_KEY_LENGTH) {
+      problems.push(
+        `API_KEYS: the key of "${name}" must be at least ${MIN_KEY_LENGTH} characters long.`,
+      );
+    } else if (keys.some((existing) => existing.name === name)) {
+      problems.push(`API_KEYS: the name "${name}" appears twice.`);
+    } else {
+      keys.push({ name, key });
+    }
+  });
+  return keys;
+}
+
+function describeError(path: string, message: string, schema: TSchema): string {
+  const variable = path.replace(/^\//, '') || '(environment)';
+  const description = typeof schema.description === 'string' ? ` (${schema.description})` : '';
+  const hint = SECRET_VARIABLES.has(variable) ? 'is not valid' : message.toLowerCase();
+  return `${variable}: ${hint}${description}`;
+}
+
+function pickDefined(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
+}
+
+function dedupe(items: string[]): string[] {
+  return [...new Set(items)];
+}
