@@ -27,7 +27,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/simulator/**'], message: 'The service never imports the simulator.' }] },
+        {
+          patterns: [
+            { group: ['**/simulator/**'], message: 'The service never imports the simulator.' },
+          ],
+        },
       ],
     },
   },
@@ -39,10 +43,20 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fastify', '@fastify/*', 'undici', 'better-sqlite3', 'kysely', 'pg'],
-              message: 'The domain layer takes values and returns values.' },
-            { group: ['**/http/**', '**/tsm/**', '**/storage/**', '**/orchestration/**', '**/simulator/**'],
-              message: 'The domain layer depends on nothing of the service.' },
+            {
+              group: ['fastify', '@fastify/*', 'undici', 'better-sqlite3', 'kysely', 'pg'],
+              message: 'The domain layer takes values and returns values.',
+            },
+            {
+              group: [
+                '**/http/**',
+                '**/tsm/**',
+                '**/storage/**',
+                '**/orchestration/**',
+                '**/simulator/**',
+              ],
+              message: 'The domain layer depends on nothing of the service.',
+            },
           ],
         },
       ],
