@@ -79,6 +79,19 @@ export interface IntegrationFailure {
   tsmStatus?: number;
   /** Bounded excerpt of TSM's error body, when there was one. */
   tsmExcerpt?: string;
+  /** For ROLLBACK_FAILED: the code of the failure that started the rollback. */
+  causeCode?: string;
+  /** For TSM_RESOURCE_EXISTS: every resource found in TSM with other content. */
+  conflicts?: ResourceConflict[];
+}
+
+/** A resource that exists in TSM with content other than what the integration would write. */
+export interface ResourceConflict {
+  kind: ResourceKind;
+  id: string;
+  tsmPath: string;
+  /** JSON pointers into the TSM body of the fields that differ, e.g. /provider_url. */
+  differingFields: string[];
 }
 
 /** A resource a failed rollback left in TSM, and in what state. */
