@@ -8,13 +8,31 @@ import type { ResourceBody } from './resources.js';
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 
 /**
- * JSON pointers (into the body) of the fields we send whose value in `existing` differs.
- * Empty when `existing` holds every field of `desired` with an equal value.
+ * JSON pointers (into the body) of the fields we send whose value in `existing` differs, and of
+ * the `absentFields` that `existing` sets. Empty when `existing` is the resource we would write.
  */
-export function differingFields(desired: ResourceBody, existing: ResourceBody): string[] {
+export function differingFields(
+  desired: ResourceBody,
+  existing: ResourceBody,
+  absentFields: readonly string[] = [],
+): string[] {
   const differences: string[] = [];
   collectDifferences(desired, existing, '', differences);
+  for (const pointer of absentFields) {
+    const value = valueAt(existing, pointer);
+    if (value !== undefined && value !== null && value !== '') differences.push(pointer);
+  }
   return differences;
+}
+
+/** The value at a JSON pointer made of plain object keys, or undefined. */
+function valueAt(document: unknown, pointer: string): unknown {
+  let value = document;
+  for (const key of pointer.split('/').slice(1)) {
+    if (!isPlainObject(value)) return undefined;
+    value = value[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return value;
 }
 
 function collectDifferences(

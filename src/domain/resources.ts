@@ -22,4 +22,9 @@ export interface DesiredResource {
   mode: 'write' | 'reference';
   /** The exact body to PUT; undefined for a reference. */
   body?: ResourceBody;
+  /**
+   * JSON pointers of optional fields this body leaves out on purpose. A resource in TSM that has
+   * one of them set (non-empty) is not the resource we would write.
+   */
+  absentFields?: string[];
 }

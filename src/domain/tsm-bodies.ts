@@ -26,7 +26,13 @@ export function planResources(integration: NormalizedIntegration): DesiredResour
     planned.push({ kind: 'caBundle', id: caBundle.id, mode: 'reference' });
   }
 
-  planned.push({ kind: 'account', id: account.id, mode: 'write', body: accountBody(integration) });
+  planned.push({
+    kind: 'account',
+    id: account.id,
+    mode: 'write',
+    body: accountBody(integration),
+    absentFields: accountAbsentFields(integration),
+  });
   planned.push({
     kind: 'certificateAuthority',
     id: certificateAuthority.id,
@@ -40,6 +46,15 @@ export function planResources(integration: NormalizedIntegration): DesiredResour
     },
   });
   return planned;
+}
+
+/** The account's optional fields left out of its body: in TSM they must be unset too. */
+function accountAbsentFields({ account, caBundle }: NormalizedIntegration): string[] {
+  const absent: string[] = [];
+  if (account.mountPath === undefined) absent.push('/authentication/auth_vault/mount_path');
+  if (account.namespace === undefined) absent.push('/authentication/auth_vault/namespace');
+  if (caBundle === undefined) absent.push('/certificate_id');
+  return absent;
 }
 
 function accountBody({ account, caBundle }: NormalizedIntegration): ResourceBody {
