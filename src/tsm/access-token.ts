@@ -1,0 +1,183 @@
+/**
+ * The access token every TSM call carries: either fixed by configuration, or obtained from CSP in
+ * exchange for the API token, cached, renewed shortly before it expires, and fetched once however
+ * many calls want it at the same moment.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { messageOf, parseJson } from './error-excerpt.js';
+import { exchange, type HttpAnswer } from './http-answer.js';
+import type { Endpoint } from './endpoints.js';
+import {
+  runWithRetry,
+  type AttemptOutcome,
+  type RetrySettings,
+  type RetryTools,
+} from './retry-policy.js';
+import type { TsmCallOptions, TsmFailure } from './types.js';
+
+/** Where CSP exchanges an API token for an access token. */
+export const CSP_AUTHORIZE_PATH = '/csp/gateway/am/api/auth/api-tokens/authorize';
+
+/** An access token, or why none could be had. */
+export type TokenResult = { ok: true; token: string } | { ok: false; failure: TsmFailure };
+
+/** The part of a TSM call that an exchange made on its behalf shares. */
+export type TokenRequest = Pick<TsmCallOptions, 'requestId' | 'deadline' | 'onAttempt'>;
+
+/** Hands out the access token for TSM calls. */
+export interface AccessTokenSource {
+  /** False for a fixed access token: TSM refusing it is final. */
+  readonly renewable: boolean;
+  /** The current access token, exchanged anew when there is none or it is about to expire. */
+  get(request: TokenRequest): Promise<TokenResult>;
+  /** Marks a refused token, so that the next `get` exchanges anew if it is still the cached one. */
+  invalidate(token: string): void;
+}
+
+/** What the token source needs. */
+export interface AccessTokenOptions {
+  credentials: Config['tsmCredentials'];
+  csp: Endpoint;
+  retry: RetrySettings;
+  tools: RetryTools;
+  logger: Logger;
+  userAgent: string;
+}
+
+/** CSP documents 1799 s; a grant that states no lifetime is assumed to have that one. */
+const DOCUMENTED_LIFETIME_SECONDS = 1799;
+const RENEWAL_MARGIN_MAX_MS = 60_000;
+const RENEWAL_MARGIN_SHARE = 0.1;
+
+interface Grant {
+  token: string;
+  lifetimeMs: number;
+}
+
+/** A token source for the configured credentials. */
+export function createAccessTokenSource(options: AccessTokenOptions): AccessTokenSource {
+  const credentials = options.credentials;
+  if (credentials.kind === 'api-token') return new ExchangedToken(credentials.apiToken, options);
+
+  const fixed: TokenResult = { ok: true, token: credentials.accessToken };
+  return { renewable: false, get: () => Promise.resolve(fixed), invalidate: () => undefined };
+}
+
+class ExchangedToken implements AccessTokenSource {
+  readonly renewable = true;
+  // Private fields stay out of enumeration, so neither a log call nor JSON can reach them.
+  readonly #apiToken: string;
+  readonly #options: AccessTokenOptions;
+  #cached: { token: string; renewAt: number } | undefined;
+  #inFlight: Promise<TokenResult> | undefined;
+
+  constructor(apiToken: string, options: AccessTokenOptions) {
+    this.#apiToken = apiToken;
+    this.#options = options;
+  }
+
+  async get(request: TokenRequest): Promise<TokenResult> {
+    const cached = this.#cached;
+    if (cached !== undefined && this.#options.tools.now() < cached.renewAt) {
+      return { ok: true, token: cached.token };
+    }
+    if (this.#inFlight !== undefined) return this.#join(this.#inFlight, request);
+
+    const inFlight = this.#exchange(request).finally(() => {
+      this.#inFlight = undefined;
+    });
+    this.#inFlight = inFlight;
+    return inFlight;
+  }
+
+  invalidate(token: string): void {
+    if (this.#cached?.token === token) this.#cached = undefined;
+  }
+
+  async #join(inFlight: Promise<TokenResult>, request: TokenRequest): Promise<TokenResult> {
+    const shared = await inFlight;
+    // The shared exchange ran to its starter's deadline; a caller with time left tries again.
+    const outOfTime = !shared.ok && shared.failure.kind === 'timeout';
+    if (outOfTime && this.#options.tools.now() < request.deadline) return this.get(request);
+    return shared;
+  }
+
+  async #exchange(request: TokenRequest): Promise<TokenResult> {
+    const { csp, retry, tools, logger } = this.#options;
+    const obtainedAt = tools.now();
+    const path = csp.pathPrefix + CSP_AUTHORIZE_PATH;
+    const run = {
+      target: 'csp' as const,
+      method: 'POST' as const,
+      path,
+      deadline: request.deadline,
+      onAttempt: request.onAttempt,
+      logger: logger.child({ requestId: request.requestId }),
+      attempt: async ({ signal }: { signal: AbortSignal }) =>
+        interpretGrant(await exchange(csp.dispatcher, this.#request(path, request), signal)),
+    };
+    const result = await runWithRetry(run, retry, tools);
+    if (!result.ok) return { ok: false, failure: result.failure };
+
+    this.#cached = { token: result.value.token, renewAt: renewalTime(obtainedAt, result.value) };
+    return { ok: true, token: result.value.token };
+  }
+
+  #request(path: string, request: TokenRequest) {
+    return {
+      method: 'POST' as const,
+      path,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'user-agent': this.#options.userAgent,
+        'x-request-id': request.requestId,
+      },
+      body: new URLSearchParams({ refresh_token: this.#apiToken }).toString(),
+    };
+  }
+}
+
+/** Renew when less than min(60 s, 10 % of the lifetime) is left, counted from the request. */
+function renewalTime(obtainedAt: number, grant: Grant): number {
+  const margin = Math.min(RENEWAL_MARGIN_MAX_MS, grant.lifetimeMs * RENEWAL_MARGIN_SHARE);
+  return obtainedAt + grant.lifetimeMs - margin;
+}
+
+function interpretGrant(answer: HttpAnswer): AttemptOutcome<Grant> {
+  const { status } = answer;
+  if (status >= 200 && status < 300) return grantOf(answer);
+  if (status === 400 || status === 401 || status === 403) {
+    return { kind: 'failure', status, failure: { kind: 'auth', message: refusal(answer) } };
+  }
+  // The body is not kept: CSP could echo the form, and the form is the API token.
+  const failure: TsmFailure = { kind: 'unavailable', status, message: `CSP answered ${status}` };
+  return answer.retryAfter === undefined
+    ? { kind: 'failure', status, failure }
+    : { kind: 'failure', status, failure, retryAfter: answer.retryAfter };
+}
+
+function grantOf(answer: HttpAnswer): AttemptOutcome<Grant> {
+  const body = parseJson(answer.text);
+  const token = fieldOf(body, 'access_token');
+  if (typeof token !== 'string' || token === '') {
+    const message = 'CSP answered without an access token';
+    return { kind: 'failure', status: answer.status, failure: { kind: 'unavailable', message } };
+  }
+
+  const expiresIn = Number(fieldOf(body, 'expires_in'));
+  const seconds = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined;
+  const lifetimeMs = (seconds ?? DOCUMENTED_LIFETIME_SECONDS) * 1000;
+  return { kind: 'success', status: answer.status, value: { token, lifetimeMs } };
+}
+
+function refusal(answer: HttpAnswer): string {
+  const invalidGrant = messageOf(answer.text)?.startsWith('invalid_grant') === true;
+  return `CSP refused the API token (${invalidGrant ? 'invalid_grant' : `HTTP ${answer.status}`})`;
+}
+
+function fieldOf(body: unknown, name: string): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  return (body as Record<string, unknown>)[name];
+}

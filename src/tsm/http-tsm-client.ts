@@ -1,0 +1,169 @@
+/**
+ * The TSM client over HTTP: the three resources' reads, writes and deletes, each carrying an
+ * access token and a request id, retried by the retry policy, and renewed once when TSM refuses
+ * the token.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { ResourceBody, ResourceKind } from '../domain/resources.js';
+import { createAccessTokenSource, type AccessTokenSource } from './access-token.js';
+import { OriginPools, type Endpoint } from './endpoints.js';
+import { exchange, type HttpAnswer, type HttpRequest } from './http-answer.js';
+import { resourcePath } from './resource-paths.js';
+import {
+  runWithRetry,
+  systemRetryTools,
+  type AttemptOutcome,
+  type RetryTools,
+} from './retry-policy.js';
+import { deleteAnswer, isTokenRefusal, readAnswer, writeAnswer } from './tsm-answers.js';
+import type { TsmCallOptions, TsmClient, TsmFailure, TsmResult } from './types.js';
+
+/** What the client is built from. */
+export interface TsmClientOptions {
+  tsmUrl: string;
+  cspUrl: string;
+  credentials: Config['tsmCredentials'];
+  retry: Config['retry'];
+  logger: Logger;
+  userAgent?: string;
+  /** Randomness, clock and waiting; tests replace them to make retries exact. */
+  tools?: Partial<RetryTools>;
+}
+
+const DEFAULT_USER_AGENT = 'tsm-vault-integrations';
+
+interface ClientContext {
+  tsm: Endpoint;
+  tokens: AccessTokenSource;
+  retry: Config['retry'];
+  tools: RetryTools;
+  logger: Logger;
+  userAgent: string;
+}
+
+type Interpret<T> = (answer: HttpAnswer) => AttemptOutcome<T>;
+type TsmRequest = Pick<HttpRequest, 'method' | 'path' | 'body'>;
+type Failed = Extract<TsmResult<unknown>, { ok: false }>;
+
+/** A TSM client with one keep-alive pool per origin. */
+export function createTsmClient(options: TsmClientOptions): TsmClient {
+  const pools = new OriginPools();
+  const tools = { ...systemRetryTools, ...options.tools };
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const tokens = createAccessTokenSource({
+    credentials: options.credentials,
+    csp: pools.endpoint(options.cspUrl),
+    retry: options.retry,
+    tools,
+    logger: options.logger,
+    userAgent,
+  });
+  const context: ClientContext = {
+    tsm: pools.endpoint(options.tsmUrl),
+    tokens,
+    retry: options.retry,
+    tools,
+    logger: options.logger,
+    userAgent,
+  };
+  return clientOver(context, () => pools.close());
+}
+
+function clientOver(context: ClientContext, close: () => Promise<void>): TsmClient {
+  return {
+    resourcePath,
+    getResource: (kind: ResourceKind, id: string, options: TsmCallOptions) =>
+      call(context, { method: 'GET', path: resourcePath(kind, id) }, readAnswer, options),
+    putResource: (kind: ResourceKind, id: string, body: ResourceBody, options: TsmCallOptions) => {
+      const request = { method: 'PUT' as const, path: resourcePath(kind, id) };
+      return call(context, { ...request, body: JSON.stringify(body) }, writeAnswer, options);
+    },
+    deleteResource: (kind: ResourceKind, id: string, options: TsmCallOptions) =>
+      call(context, { method: 'DELETE', path: resourcePath(kind, id) }, deleteAnswer, options),
+    close,
+  };
+}
+
+/** One TSM call; a refused token is renewed and the call tried once more at once. */
+async function call<T>(
+  context: ClientContext,
+  request: TsmRequest,
+  interpret: Interpret<T>,
+  options: TsmCallOptions,
+): Promise<TsmResult<T>> {
+  const token = await context.tokens.get(options);
+  if (!token.ok) return failedBeforeTsm(token.failure, 0, false);
+
+  const first = await runTsm(context, request, interpret, options, token.token, 1);
+  if (first.ok || !isTokenRefusal(first.failure) || !context.tokens.renewable) return first;
+
+  context.tokens.invalidate(token.token);
+  return retryWithFreshToken(context, request, interpret, options, first);
+}
+
+async function retryWithFreshToken<T>(
+  context: ClientContext,
+  request: TsmRequest,
+  interpret: Interpret<T>,
+  options: TsmCallOptions,
+  first: Failed,
+): Promise<TsmResult<T>> {
+  const fresh = await context.tokens.get(options);
+  if (!fresh.ok) return failedBeforeTsm(fresh.failure, first.attempts, first.uncertain);
+
+  // The renewed attempt continues the numbering; it may go one past maxAttempts.
+  const next = first.attempts + 1;
+  const second = await runTsm(context, request, interpret, options, fresh.token, next);
+  if (second.ok) return second;
+
+  const failure: TsmFailure = isTokenRefusal(second.failure)
+    ? { kind: 'auth', message: 'TSM refused a freshly renewed access token' }
+    : second.failure;
+  return { ...second, failure, uncertain: second.uncertain || first.uncertain };
+}
+
+function runTsm<T>(
+  context: ClientContext,
+  request: TsmRequest,
+  interpret: Interpret<T>,
+  options: TsmCallOptions,
+  token: string,
+  firstAttempt: number,
+): Promise<TsmResult<T>> {
+  const path = context.tsm.pathPrefix + request.path;
+  const headers = tsmHeaders(context, options.requestId, token, request.body !== undefined);
+  const httpRequest: HttpRequest = { ...request, path, headers };
+  const run = {
+    target: 'tsm' as const,
+    method: request.method,
+    path,
+    deadline: options.deadline,
+    firstAttempt,
+    onAttempt: options.onAttempt,
+    logger: context.logger.child({ requestId: options.requestId }),
+    attempt: async ({ signal }: { signal: AbortSignal }) =>
+      interpret(await exchange(context.tsm.dispatcher, httpRequest, signal)),
+  };
+  return runWithRetry(run, context.retry, context.tools);
+}
+
+function tsmHeaders(
+  context: ClientContext,
+  requestId: string,
+  token: string,
+  hasBody: boolean,
+): Record<string, string> {
+  return {
+    'csp-auth-token': token,
+    'x-request-id': requestId,
+    accept: 'application/json',
+    'user-agent': context.userAgent,
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
+  };
+}
+
+/** A call that ended without (another) TSM attempt because no access token could be had. */
+function failedBeforeTsm(failure: TsmFailure, attempts: number, uncertain: boolean): Failed {
+  return { ok: false, failure, attempts, uncertain };
+}
