@@ -1,0 +1,153 @@
+/**
+ * The Vault URL of the external account. TSM appends /v1/... itself and needs to know the port,
+ * so the only accepted form is scheme://host:port. The URL is never quoted back: it may carry
+ * credentials, and only its host is repeated in hints.
+ */
+import { quote, type ValidationReport } from './validation-report.js';
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+const HOST_AND_PORT = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d*))?$/;
+const VAULT_DEFAULT_PORT = 8200;
+
+/** The raw parts of the URL text, taken before WHATWG parsing hides an explicit :443. */
+interface RawParts {
+  scheme: string;
+  userInfo: boolean;
+  host: string;
+  port: string | undefined;
+  path: string;
+  query: boolean;
+  fragment: boolean;
+}
+
+/** Checks the Vault URL; returns scheme://host:port with the host in lower case. */
+export function normalizeVaultUrl(
+  text: string,
+  pointer: string,
+  allowHttp: boolean,
+  report: ValidationReport,
+): string | undefined {
+  const parts = readParts(text, pointer, report);
+  if (parts === undefined) return undefined;
+
+  const { raw, host } = parts;
+  const errorsBefore = report.errorCount;
+  checkScheme(raw.scheme, allowHttp, pointer, report);
+  if (raw.userInfo) {
+    report.error(
+      pointer,
+      'VAULT_URL_CREDENTIALS',
+      'Remove the user name and password from the Vault URL: TSM logs in with the ' +
+        'Kubernetes service account, and a URL is no place for credentials.',
+    );
+  }
+  const port = checkPort(raw, host, pointer, report);
+  checkRest(raw, `${raw.scheme}://${host}:${port ?? VAULT_DEFAULT_PORT}`, pointer, report);
+  if (report.errorCount > errorsBefore || port === undefined) return undefined;
+  return `${raw.scheme}://${host}:${port}`;
+}
+
+/** The raw parts and the parsed host (lower case, IPv6 in brackets), when the URL parses. */
+function readParts(text: string, pointer: string, report: ValidationReport) {
+  const raw = splitRaw(text);
+  if (raw === undefined) {
+    report.error(
+      pointer,
+      'VAULT_URL_SCHEME',
+      'Start the Vault URL with https://, e.g. https://vault.example.internal:8200.',
+    );
+    return undefined;
+  }
+  const parsed = URL.canParse(text) ? new URL(text) : undefined;
+  if (parsed === undefined || raw.host === '') {
+    const code = raw.host === '' ? 'VAULT_URL_HOST_REQUIRED' : 'VAULT_URL_INVALID';
+    report.error(pointer, code, 'The Vault URL is not a valid URL; write https://<host>:<port>.');
+    return undefined;
+  }
+  return { raw, host: parsed.hostname };
+}
+
+function splitRaw(text: string): RawParts | undefined {
+  const scheme = SCHEME.exec(text);
+  if (scheme === null) return undefined;
+
+  const rest = text.slice(scheme[0].length);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const tail = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
+  const at = authority.lastIndexOf('@');
+  const hostPort = HOST_AND_PORT.exec(authority.slice(at + 1));
+  const fragmentAt = tail.indexOf('#');
+  const beforeFragment = fragmentAt < 0 ? tail : tail.slice(0, fragmentAt);
+  const queryAt = beforeFragment.indexOf('?');
+  return {
+    scheme: (scheme[1] ?? '').toLowerCase(),
+    userInfo: at >= 0,
+    host: hostPort?.[1] ?? authority.slice(at + 1),
+    port: hostPort === null ? '' : hostPort[2],
+    path: queryAt < 0 ? beforeFragment : beforeFragment.slice(0, queryAt),
+    query: queryAt >= 0,
+    fragment: fragmentAt >= 0,
+  };
+}
+
+function checkScheme(
+  scheme: string,
+  allowHttp: boolean,
+  pointer: string,
+  report: ValidationReport,
+) {
+  if (scheme === 'https' || (scheme === 'http' && allowHttp)) return;
+  const hint =
+    scheme === 'http'
+      ? 'Vault must be reached over TLS: use https:// ' +
+        '(this service refuses http:// unless ALLOW_HTTP_VAULT=true).'
+      : 'Use https://.';
+  report.error(
+    pointer,
+    'VAULT_URL_SCHEME',
+    `The Vault URL scheme ${quote(scheme)} is not usable. ${hint}`,
+  );
+}
+
+function checkPort(raw: RawParts, host: string, pointer: string, report: ValidationReport) {
+  const port = raw.port === undefined || raw.port === '' ? undefined : Number(raw.port);
+  if (port !== undefined && port >= 1 && port <= 65535) return port;
+  report.error(
+    pointer,
+    'VAULT_URL_PORT_REQUIRED',
+    `Give the port of Vault explicitly (1 to 65535), e.g. ${raw.scheme}://${host}:8200 ` +
+      '(Vault listens on 8200 by default).',
+  );
+  return undefined;
+}
+
+function checkRest(raw: RawParts, origin: string, pointer: string, report: ValidationReport) {
+  if (raw.query) {
+    report.error(pointer, 'VAULT_URL_QUERY', `Remove the query ("?..."): use ${origin}.`);
+  }
+  if (raw.fragment) {
+    report.error(pointer, 'VAULT_URL_FRAGMENT', `Remove the fragment ("#..."): use ${origin}.`);
+  }
+  if (raw.path === '') return;
+  if (raw.path === '/') {
+    report.warn(
+      pointer,
+      'VAULT_URL_TRAILING_SLASH_REMOVED',
+      `Removed the trailing "/": ${origin}.`,
+    );
+  } else if (/^\/v1(?:\/|$)/i.test(raw.path)) {
+    report.error(
+      pointer,
+      'VAULT_URL_V1_PATH',
+      `Remove ${quote(raw.path)}: TSM adds /v1 itself. Use ${origin}.`,
+    );
+  } else {
+    report.error(
+      pointer,
+      'VAULT_URL_PATH',
+      `Remove the path ${quote(raw.path)}: ` +
+        `the Vault URL is only scheme, host and port, e.g. ${origin}.`,
+    );
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The one door to @peculiar/x509 in the service. The library resolves its algorithms through a
+ * dependency container that needs the Reflect metadata API at load time, so the polyfill is
+ * loaded here, before the library, and every module takes the library from this file.
+ */
+import 'reflect-metadata';
+
+export {
+  BasicConstraintsExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  X509Certificate as ParsedCertificate,
+} from '@peculiar/x509';

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  codes,
+  errorsOf,
+  integrationOf,
+  validate,
+  withCertificateAuthority,
+} from './support/requests.js';
+
+const POINTER = '/certificateAuthority/vaultPath';
+
+function accepted(vaultPath: string) {
+  const result = validate(withCertificateAuthority({ vaultPath }));
+  return {
+    vaultPath: integrationOf(result).certificateAuthority.vaultPath,
+    warnings: codes(result.warnings),
+  };
+}
+
+function refused(vaultPath: string) {
+  const errors = errorsOf(validate(withCertificateAuthority({ vaultPath })));
+  return { found: codes(errors), messages: errors.map((error) => error.message) };
+}
+
+describe('the sign path', () => {
+  it.each([
+    'pki_int/sign/example-dot-com',
+    'pki/issuer/default/sign/example.com',
+    'teams/east/pki/sign/mesh_role',
+  ])('accepts %j as it is', (vaultPath) => {
+    expect(accepted(vaultPath)).toEqual({ vaultPath, warnings: [] });
+  });
+
+  it.each([
+    '/pki_int/sign/example-dot-com',
+    '/v1/pki_int/sign/example-dot-com',
+    'pki_int/sign/example-dot-com/',
+    'pki_int//sign///example-dot-com',
+    '//v1//pki_int/sign/example-dot-com//',
+  ])('rewrites %j with a warning', (vaultPath) => {
+    expect(accepted(vaultPath)).toEqual({
+      vaultPath: 'pki_int/sign/example-dot-com',
+      warnings: [{ pointer: POINTER, code: 'VAULT_PATH_NORMALIZED' }],
+    });
+  });
+
+  it('refuses issue, saying Vault would make the key, and suggesting sign', () => {
+    const { found, messages } = refused('pki_int/issue/example-dot-com');
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_PATH_ISSUE_ENDPOINT' }]);
+    expect(messages[0]).toContain('generate the private key');
+    expect(messages[0]).toContain('"pki_int/sign/example-dot-com"');
+  });
+
+  it('suggests sign for an issuer-specific issue path too', () => {
+    expect(refused('pki/issuer/next/issue/web').messages[0]).toContain(
+      '"pki/issuer/next/sign/web"',
+    );
+  });
+
+  it.each([
+    ['pki/sign-verbatim', 'VAULT_PATH_PRIVILEGED_ENDPOINT'],
+    ['pki/sign-verbatim/web', 'VAULT_PATH_PRIVILEGED_ENDPOINT'],
+    ['pki/root/sign-intermediate', 'VAULT_PATH_PRIVILEGED_ENDPOINT'],
+    ['sys/sign/web', 'VAULT_PATH_RESERVED_MOUNT'],
+    ['cubbyhole/sign/web', 'VAULT_PATH_RESERVED_MOUNT'],
+    ['pki/sign/-web', 'VAULT_PATH_ROLE_INVALID'],
+    ['pki/sign/web.', 'VAULT_PATH_ROLE_INVALID'],
+    ['pki/sign', 'VAULT_PATH_NOT_SIGN'],
+    ['sign/web', 'VAULT_PATH_NOT_SIGN'],
+    ['pki/roles/web', 'VAULT_PATH_NOT_SIGN'],
+    ['', 'VAULT_PATH_NOT_SIGN'],
+    ['pki/sign/web role', 'VAULT_PATH_CHARACTERS'],
+  ])('refuses %j as %s', (vaultPath, code) => {
+    expect(refused(vaultPath).found).toEqual([{ pointer: POINTER, code }]);
+  });
+});

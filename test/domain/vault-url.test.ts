@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { codes, errorsOf, integrationOf, validate, withAccount } from './support/requests.js';
+
+const POINTER = '/account/vaultUrl';
+
+function accepted(vaultUrl: string, allowHttpVault = false) {
+  const result = validate(withAccount({ vaultUrl }), { allowHttpVault });
+  return { vaultUrl: integrationOf(result).account.vaultUrl, warnings: codes(result.warnings) };
+}
+
+function refused(vaultUrl: string) {
+  const errors = errorsOf(validate(withAccount({ vaultUrl })));
+  return { found: codes(errors), messages: errors.map((error) => error.message) };
+}
+
+describe('the Vault URL', () => {
+  it('keeps scheme://host:port, with the host in lower case', () => {
+    expect(accepted('https://Vault.Example.INTERNAL:8200')).toEqual({
+      vaultUrl: 'https://vault.example.internal:8200',
+      warnings: [],
+    });
+  });
+
+  it('keeps an explicit :443, which URL parsers hide', () => {
+    expect(accepted('https://vault.example.internal:443').vaultUrl).toBe(
+      'https://vault.example.internal:443',
+    );
+  });
+
+  it('accepts IPv6 hosts', () => {
+    expect(accepted('https://[fd00::1]:8200').vaultUrl).toBe('https://[fd00::1]:8200');
+  });
+
+  it('drops a bare trailing slash with a warning', () => {
+    expect(accepted('https://vault.example.internal:8200/')).toEqual({
+      vaultUrl: 'https://vault.example.internal:8200',
+      warnings: [{ pointer: POINTER, code: 'VAULT_URL_TRAILING_SLASH_REMOVED' }],
+    });
+  });
+
+  it('accepts http only when the configuration allows it', () => {
+    expect(accepted('http://127.0.0.1:8200', true).vaultUrl).toBe('http://127.0.0.1:8200');
+    const { found, messages } = refused('http://127.0.0.1:8200');
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_SCHEME' }]);
+    expect(messages[0]).toContain('https://');
+  });
+
+  it.each([
+    ['vault.example.internal:8200', 'VAULT_URL_SCHEME'],
+    ['ftp://vault.example.internal:8200', 'VAULT_URL_SCHEME'],
+    ['https://:8200', 'VAULT_URL_HOST_REQUIRED'],
+    ['https://vault example:8200', 'VAULT_URL_INVALID'],
+    ['https://vault.example.internal:8200?namespace=admin', 'VAULT_URL_QUERY'],
+    ['https://vault.example.internal:8200/?', 'VAULT_URL_QUERY'],
+    ['https://vault.example.internal:8200#ui', 'VAULT_URL_FRAGMENT'],
+    ['https://vault.example.internal:8200/ui', 'VAULT_URL_PATH'],
+    ['https://vault.example.internal:0', 'VAULT_URL_PORT_REQUIRED'],
+  ])('refuses %s as %s', (vaultUrl, code) => {
+    expect(refused(vaultUrl).found).toEqual([{ pointer: POINTER, code }]);
+  });
+
+  it('asks for an explicit port, hinting at 8200, even for https', () => {
+    const { found, messages } = refused('https://vault.example.internal');
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_PORT_REQUIRED' }]);
+    expect(messages[0]).toContain('https://vault.example.internal:8200');
+  });
+
+  it.each(['/v1', '/v1/', '/v1/sys/health'])('refuses the path %s: TSM adds /v1 itself', (path) => {
+    const { found, messages } = refused(`https://vault.example.internal:8200${path}`);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_V1_PATH' }]);
+    expect(messages[0]).toContain('TSM adds /v1');
+    expect(messages[0]).toContain('https://vault.example.internal:8200.');
+  });
+
+  it('refuses credentials without ever repeating them', () => {
+    const { found, messages } = refused('https://admin:s3cr3t-t0ken@vault.example.internal:8200');
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_CREDENTIALS' }]);
+    expect(messages.join(' ')).not.toMatch(/admin|s3cr3t/);
+  });
+
+  it('reports every problem of one URL, still without repeating credentials', () => {
+    const { found, messages } = refused('http://jdoe:pw-9z@Vault.example/v1?x=1#y');
+
+    expect(found.map((finding) => finding.code)).toEqual([
+      'VAULT_URL_SCHEME',
+      'VAULT_URL_CREDENTIALS',
+      'VAULT_URL_PORT_REQUIRED',
+      'VAULT_URL_QUERY',
+      'VAULT_URL_FRAGMENT',
+      'VAULT_URL_V1_PATH',
+    ]);
+    expect(messages.join(' ')).not.toMatch(/jdoe|pw-9z/);
+  });
+});
