@@ -105,23 +105,50 @@ export class ConfigError extends Error {
   }
 }
 
+/** Every secret value of the configuration, for the logger to scrub from its lines. */
+export function secretValues(config: Config): string[] {
+  const credentials = config.tsmCredentials;
+  const token = credentials.kind === 'api-token' ? credentials.apiToken : credentials.accessToken;
+  return [token, ...config.apiKeys.map((apiKey) => apiKey.key)];
+}
+
 const SECRET_VARIABLES = new Set(['TSM_API_TOKEN', 'TSM_ACCESS_TOKEN', 'API_KEYS']);
 const KEY_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 const MIN_KEY_LENGTH = 16;
+const WHOLE_NUMBER = /^[0-9]+$/;
 
 /** Reads and checks the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = pickDefined(env, Object.keys(EnvironmentSchema.properties));
-  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, raw));
-  const problems = [...Value.Errors(EnvironmentSchema, converted)].map((error) =>
-    describeError(error.path, error.message, error.schema),
-  );
-  if (problems.length > 0) throw new ConfigError(dedupe(problems));
+  // Default fills in its argument: a copy keeps `raw` as the operator wrote it.
+  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, { ...raw }));
+  const problems = schemaProblems(raw, converted);
+  if (problems.length > 0) throw new ConfigError(problems);
 
   const values = converted as Environment;
   const config = toConfig(values, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** One problem per variable at fault: the first found is the one worth fixing first. */
+function schemaProblems(raw: Record<string, string>, converted: unknown): string[] {
+  const byVariable = new Map<string, string>();
+  const properties: Record<string, TSchema> = EnvironmentSchema.properties;
+  for (const [name, value] of Object.entries(raw)) {
+    // TypeBox converts "1.5", "1e3" and "true" to integers; a typo must not become a setting.
+    const schema = properties[name];
+    if (schema?.type === 'integer' && !WHOLE_NUMBER.test(value.trim())) {
+      byVariable.set(name, describeError(name, 'expected a whole number', schema));
+    }
+  }
+  for (const error of Value.Errors(EnvironmentSchema, converted)) {
+    const variable = error.path.replace(/^\//, '') || '(environment)';
+    if (!byVariable.has(variable)) {
+      byVariable.set(variable, describeError(variable, error.message, error.schema));
+    }
+  }
+  return [...byVariable.values()];
 }
 
 function toConfig(values: Environment, problems: string[]): Config {
@@ -178,17 +205,17 @@ function parseApiKeys(text: string, problems: string[]): ApiKey[] {
     const separator = entry.indexOf('=');
     const name = separator > 0 ? entry.slice(0, separator).trim() : '';
     const key = separator > 0 ? entry.slice(separator + 1).trim() : '';
-    // The key itself is never part of a message: configuration errors end up in logs.
+    // Entries are named by position, never by name or key: configuration errors end up in logs,
+    // and a pair written the wrong way round (key=name) puts the key where the name belongs.
+    const at = `API_KEYS: entry ${index + 1}`;
     if (!KEY_NAME.test(name)) {
       problems.push(
-        `API_KEYS: entry ${index + 1} needs the form name=key, the name made of letters, digits, ".", "_", "-" or "@".`,
+        `${at} needs the form name=key, the name made of letters, digits, ".", "_", "-" or "@".`,
       );
     } else if (key.length < MIN_KEY_LENGTH) {
-      problems.push(
-        `API_KEYS: the key of "${name}" must be at least ${MIN_KEY_LENGTH} characters long.`,
-      );
+      problems.push(`${at} has a key shorter than ${MIN_KEY_LENGTH} characters.`);
     } else if (keys.some((existing) => existing.name === name)) {
-      problems.push(`API_KEYS: the name "${name}" appears twice.`);
+      problems.push(`${at} repeats the name of an earlier entry.`);
     } else {
       keys.push({ name, key });
     }
@@ -196,11 +223,21 @@ function parseApiKeys(text: string, problems: string[]): ApiKey[] {
   return keys;
 }
 
-function describeError(path: string, message: string, schema: TSchema): string {
-  const variable = path.replace(/^\//, '') || '(environment)';
+function describeError(variable: string, message: string, schema: TSchema): string {
   const description = typeof schema.description === 'string' ? ` (${schema.description})` : '';
-  const hint = SECRET_VARIABLES.has(variable) ? 'is not valid' : message.toLowerCase();
+  const choices = literalChoices(schema);
+  let hint = message.toLowerCase();
+  if (SECRET_VARIABLES.has(variable)) hint = 'is not valid';
+  else if (choices !== undefined) hint = `must be one of ${choices.join(', ')}`;
   return `${variable}: ${hint}${description}`;
+}
+
+/** The values a union of string literals allows, or undefined for any other schema. */
+function literalChoices(schema: TSchema): string[] | undefined {
+  const options: unknown = schema.anyOf;
+  if (!Array.isArray(options)) return undefined;
+  const values = options.map((option: TSchema): unknown => option.const);
+  return values.every((value): value is string => typeof value === 'string') ? values : undefined;
 }
 
 function pickDefined(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
@@ -210,8 +247,4 @@ function pickDefined(env: NodeJS.ProcessEnv, names: string[]): Record<string, st
     if (value !== undefined && value !== '') picked[name] = value;
   }
   return picked;
-}
-
-function dedupe(items: string[]): string[] {
-  return [...new Set(items)];
 }

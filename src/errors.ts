@@ -6,6 +6,7 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
+  BAD_REQUEST: { status: 400, title: 'The request could not be read' },
   UNAUTHORIZED: { status: 401, title: 'Missing or unknown caller key' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -48,6 +48,9 @@ export interface ResourceReport {
 /** One HTTP call attempt to TSM, as shown in the answer. */
 export interface AttemptReport {
   attempt: number;
+  /** Only for an attempt of another call made on the step's behalf: the CSP token exchange. */
+  method?: 'POST';
+  path?: string;
   status?: number;
   error?: string;
   startedAt: string;

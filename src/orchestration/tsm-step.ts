@@ -94,6 +94,11 @@ function toAttemptReport(attempt: TsmAttempt): AttemptReport {
     startedAt: attempt.startedAt,
     durationMs: attempt.durationMs,
   };
+  // Only the CSP token exchange, made on behalf of the step's first call, is a POST.
+  if (attempt.method === 'POST') {
+    report.method = attempt.method;
+    report.path = attempt.path;
+  }
   if (attempt.status !== undefined) report.status = attempt.status;
   if (attempt.error !== undefined) report.error = attempt.error;
   return report;

@@ -1,0 +1,64 @@
+/** GET /audit-records: the audit trail, filtered, newest first, a page at a time. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+import { InvalidCursorError, type Store } from '../../storage/store.js';
+import { AuditRecordSchema, problemResponses } from '../schemas.js';
+
+const DEFAULT_LIMIT = 50;
+
+const AuditQuerySchema = Type.Object(
+  {
+    integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
+    actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
+    action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
+    since: Type.Optional(
+      Type.String({ format: 'date-time', description: 'At or after (ISO 8601).' }),
+    ),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'Before (ISO 8601).' })),
+    // Optional for callers; the validator fills in the default before the handler runs.
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
+    ),
+    cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+
+const AuditPageSchema = Type.Object({
+  records: Type.Array(Type.Ref(AuditRecordSchema), { description: 'Newest first.' }),
+  nextCursor: Type.Optional(Type.String({ description: 'Pass as cursor for older records.' })),
+});
+
+/** Registers the audit query route. */
+export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
+  app.get(
+    '/audit-records',
+    {
+      schema: {
+        summary: 'Query the audit trail',
+        tags: ['audit'],
+        querystring: AuditQuerySchema,
+        response: { 200: AuditPageSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof AuditQuerySchema>;
+      try {
+        return await store.queryAudit({ ...query, limit: query.limit ?? DEFAULT_LIMIT });
+      } catch (error) {
+        if (!(error instanceof InvalidCursorError)) throw error;
+        throw new ApiError('VALIDATION_FAILED', 'The cursor is not one this service issued.', {
+          errors: [
+            {
+              pointer: '/cursor',
+              in: 'querystring',
+              code: 'INVALID_CURSOR',
+              message: 'Pass the nextCursor of a previous page unchanged, or leave cursor out.',
+            },
+          ],
+        });
+      }
+    },
+  );
+}

@@ -1,0 +1,37 @@
+/** Probes for orchestrators: /healthz (the process is up) and /readyz (the database answers). */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+import type { Store } from '../../storage/store.js';
+import { problemResponses } from '../schemas.js';
+
+const Status = (value: string) => Type.Object({ status: Type.Literal(value) });
+
+/** Registers the health probes; they need no credentials. */
+export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness', tags: ['health'], response: { 200: Status('ok') } } },
+    () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: the database answers',
+        tags: ['health'],
+        response: { 200: Status('ready'), ...problemResponses(503) },
+      },
+    },
+    async (request) => {
+      try {
+        await store.ping();
+      } catch (error) {
+        request.log.error({ err: error }, 'database unreachable');
+        throw new ApiError('SERVICE_UNAVAILABLE', 'The database does not answer.');
+      }
+      return { status: 'ready' as const };
+    },
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * TypeBox schemas of the answers: they document the API in OpenAPI and let fastify serialize
+ * them. They mirror the types of src/orchestration/integration.ts and src/storage/store.ts.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { RESOURCE_KINDS } from '../domain/resources.js';
+import { PROBLEM_CONTENT_TYPE } from '../errors.js';
+import { INTEGRATION_STATUSES } from '../orchestration/integration.js';
+
+const literals = (values: readonly string[], description?: string) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    description === undefined ? {} : { description },
+  );
+
+const ResourceKind = literals(RESOURCE_KINDS, 'Which TSM resource.');
+
+/** A validation error or warning, pointing into the request. */
+export const FindingSchema = Type.Object(
+  {
+    pointer: Type.String({ description: 'JSON pointer into the request body.' }),
+    code: Type.String({ description: 'Stable code; see the README for the list.' }),
+    message: Type.String({ description: 'What is wrong and how to fix it.' }),
+    in: Type.Optional(Type.String({ description: 'body (default), querystring or params.' })),
+  },
+  { $id: 'Finding' },
+);
+
+const Attempt = Type.Object({
+  attempt: Type.Integer(),
+  method: Type.Optional(
+    Type.Literal('POST', { description: 'Only on a CSP token exchange made for the step.' }),
+  ),
+  path: Type.Optional(Type.String({ description: 'Only on a CSP token exchange.' })),
+  status: Type.Optional(Type.Integer({ description: 'HTTP status TSM answered.' })),
+  error: Type.Optional(Type.String({ description: 'Why no answer arrived.' })),
+  startedAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Number(),
+});
+
+const Step = Type.Object({
+  name: literals(['read', 'write', 'compensate']),
+  kind: ResourceKind,
+  method: literals(['GET', 'PUT', 'DELETE']),
+  tsmPath: Type.String(),
+  result: literals(['succeeded', 'failed']),
+  startedAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Number(),
+  attempts: Type.Array(Attempt),
+});
+
+const Resource = Type.Object({
+  kind: ResourceKind,
+  id: Type.String(),
+  tsmPath: Type.String({ examples: ['/tsm/v1alpha1/external-accounts/my-vault-account'] }),
+  outcome: literals(
+    ['pending', 'created', 'replaced', 'unchanged', 'referenced', 'failed', 'deleted', 'restored'],
+    'What the integration did to the resource; deleted and restored are compensations.',
+  ),
+});
+
+const Conflict = Type.Object({
+  kind: ResourceKind,
+  id: Type.String(),
+  tsmPath: Type.String(),
+  differingFields: Type.Array(Type.String(), { description: 'JSON pointers into the TSM body.' }),
+});
+
+const Failure = Type.Object({
+  code: Type.String(),
+  detail: Type.String(),
+  kind: Type.Optional(ResourceKind),
+  id: Type.Optional(Type.String()),
+  tsmStatus: Type.Optional(Type.Integer()),
+  tsmExcerpt: Type.Optional(Type.String({ description: "Start of TSM's error body." })),
+  causeCode: Type.Optional(Type.String({ description: 'For ROLLBACK_FAILED: what failed first.' })),
+  conflicts: Type.Optional(Type.Array(Conflict)),
+});
+
+const Leftover = Type.Object({
+  kind: ResourceKind,
+  id: Type.String(),
+  tsmPath: Type.String(),
+  state: literals(['created-not-deleted', 'replaced-not-restored']),
+});
+
+/** An integration as answered by POST and GET /vault-integrations. */
+export const IntegrationSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    status: literals(INTEGRATION_STATUSES),
+    caLabel: Type.String({ description: 'CA label to onboard clusters with.' }),
+    actor: Type.String(),
+    requestId: Type.String(),
+    onExisting: literals(['reject', 'replace']),
+    resources: Type.Array(Resource),
+    steps: Type.Array(Step),
+    warnings: Type.Array(Type.Ref(FindingSchema)),
+    failure: Type.Optional(Failure),
+    leftInTsm: Type.Optional(Type.Array(Leftover, { description: 'What a failed rollback left.' })),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'Integration' },
+);
+
+/** Problem details (RFC 9457) with this service's extensions. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.String(),
+    code: Type.String({ description: 'Stable error code; branch on it.' }),
+    requestId: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
+    warnings: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
+    integration: Type.Optional(Type.Ref(IntegrationSchema)),
+  },
+  { $id: 'Problem', additionalProperties: true },
+);
+
+/** A stored audit record. */
+export const AuditRecordSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    at: Type.String({ format: 'date-time' }),
+    action: Type.String({ examples: ['tsm.call'] }),
+    actor: Type.String(),
+    requestId: Type.String(),
+    integrationId: Type.Optional(Type.String()),
+    details: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'AuditRecord' },
+);
+
+/** Schemas every route may reference with Type.Ref, registered once with fastify. */
+export const SHARED_SCHEMAS: TSchema[] = [
+  FindingSchema,
+  IntegrationSchema,
+  ProblemSchema,
+  AuditRecordSchema,
+];
+
+/** A response that fastify serializes and OpenAPI documents under its own media type. */
+export interface ProblemResponse {
+  description: string;
+  content: Record<typeof PROBLEM_CONTENT_TYPE, { schema: TSchema }>;
+}
+
+/**
+ * Problem answers a route documents, by status. They are declared under their media type, not
+ * application/json, so that generated clients read them as what they are.
+ */
+export function problemResponses(...statuses: number[]): Record<number, ProblemResponse> {
+  const responses: Record<number, ProblemResponse> = {};
+  for (const status of statuses) {
+    responses[status] = {
+      description: `Problem details (${status}).`,
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(ProblemSchema) } },
+    };
+  }
+  return responses;
+}

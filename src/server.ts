@@ -1,0 +1,52 @@
+/**
+ * Runs the service as configured by the environment: opens the store, builds the app, listens,
+ * and on SIGTERM or SIGINT stops taking requests and lets running ones finish before it closes.
+ */
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { openStore } from './storage/open-store.js';
+import { createTsmClient } from './tsm/http-tsm-client.js';
+
+/** Time running integrations get to finish after a stop signal. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  const store = await openStore(config.databaseUrl, { logger });
+  const tsm = createTsmClient({
+    tsmUrl: config.tsmUrl,
+    cspUrl: config.cspUrl,
+    credentials: config.tsmCredentials,
+    retry: config.retry,
+    logger: logger.child({ component: 'tsm-client' }),
+  });
+  const app = await buildApp({ config, store, tsm, logger });
+
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'stopping after an unexpected error');
+    else logger.info({ signal }, 'stopping');
+    await app.close();
+    await tsm.close();
+    await store.close();
+  });
+
+  await app.listen({ host: config.host, port: config.port });
+  if (config.authDisabled) logger.warn('caller authentication is disabled (AUTH_DISABLED=true)');
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+await main();
