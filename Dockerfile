@@ -9,7 +9,12 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+# The TSM simulator, for trying the service without TSM (docker compose --profile simulator).
+FROM build AS simulator
+EXPOSE 4000
+CMD ["node", "--import", "tsx", "src/simulator/main.ts", "--host", "0.0.0.0", "--port", "4000"]
+
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=/data/vault-integrations.db
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

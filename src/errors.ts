@@ -9,7 +9,6 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, title: 'The request could not be read' },
   UNAUTHORIZED: { status: 401, title: 'Missing or unknown caller key' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   TSM_RESOURCE_EXISTS: {
     status: 409,
     title: 'A resource already exists in TSM with other content',

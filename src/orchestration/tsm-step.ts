@@ -110,6 +110,7 @@ function callDetails(attempt: TsmAttempt, phase: StepReport['name']): Record<str
     method: attempt.method,
     path: attempt.path,
     attempt: attempt.attempt,
+    startedAt: attempt.startedAt,
     durationMs: attempt.durationMs,
   };
   if (attempt.status !== undefined) details.status = attempt.status;
