@@ -42,6 +42,9 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
+    // A misspelt query parameter is refused, not dropped: a filter that is silently ignored
+    // answers with records the caller did not ask for. Every fault is reported, not the first.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
   });
   // Only JSON bodies: a text/plain body is a 415, not a string for the validator to puzzle over.
   app.removeContentTypeParser(['text/plain']);

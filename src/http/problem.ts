@@ -108,18 +108,25 @@ function toApiError(error: FastifyError): ApiError {
   );
 }
 
+/** The codes of schema keywords that say more than INVALID_VALUE, as in the body's registry. */
+const KEYWORD_CODES: Record<string, string> = {
+  required: 'FIELD_REQUIRED',
+  additionalProperties: 'UNKNOWN_FIELD',
+};
+
 /** Query-string and path-parameter errors found by the route schemas. */
 function validationError(error: FastifyError): ApiError {
   const errors = (error.validation ?? []).map((issue) => {
-    const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : '';
-    const pointer = `${issue.instancePath}${missing ? `/${missing}` : ''}`;
+    const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
+    const pointer = `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
+    const problem =
+      issue.keyword === 'additionalProperties' ? 'is not a parameter of this route' : issue.message;
     return {
       pointer,
-      code: issue.keyword === 'required' ? 'FIELD_REQUIRED' : 'INVALID_VALUE',
-      message:
-        `${error.validationContext ?? 'request'} ${pointer || ''} ${issue.message ?? 'is not valid'}`
-          .replace(/\s+/g, ' ')
-          .trim(),
+      code: KEYWORD_CODES[issue.keyword] ?? 'INVALID_VALUE',
+      message: `${error.validationContext ?? 'request'} ${pointer} ${problem ?? 'is not valid'}`
+        .replace(/\s+/g, ' ')
+        .trim(),
       in: error.validationContext,
     };
   });

@@ -140,10 +140,10 @@ describe('an integration TSM accepts', () => {
       .map((record) => record.details);
     const call = { phase: 'write', method: 'PUT', path, durationMs: 5 };
     expect(audited).toEqual([
-      { ...call, phase: 'read', method: 'GET', attempt: 1, status: 404 },
-      { ...call, attempt: 1, status: 503 },
-      { ...call, attempt: 2, error: 'ECONNRESET' },
-      { ...call, attempt: 3, status: 201 },
+      { ...call, phase: 'read', method: 'GET', attempt: 1, status: 404, startedAt: at(5) },
+      { ...call, attempt: 1, status: 503, startedAt: at(20) },
+      { ...call, attempt: 2, error: 'ECONNRESET', startedAt: at(25) },
+      { ...call, attempt: 3, status: 201, startedAt: at(30) },
     ]);
   });
 

@@ -1,0 +1,149 @@
+/**
+ * The configuration read from the environment: the defaults an operator gets, every variable
+ * read, and a bad value refused with a message that names the variable and quotes no secret.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const API_TOKEN = 'tsm-api-token-do-not-print-1';
+const ACCESS_TOKEN = 'tsm-access-token-do-not-print-2';
+const CALLER_KEY = 'caller-key-do-not-print-3';
+
+/** The least an operator must set. */
+const MINIMAL = { TSM_URL: 'https://tsm.example.com', TSM_API_TOKEN: API_TOKEN };
+const WITH_KEYS = { ...MINIMAL, API_KEYS: `portal=${CALLER_KEY}` };
+
+describe('loadConfig', () => {
+  it('fills every unset variable with its documented default', () => {
+    const config = loadConfig(WITH_KEYS);
+
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      databaseUrl: './data/vault-integrations.db',
+      tsmUrl: 'https://tsm.example.com',
+      cspUrl: 'https://console.cloud.vmware.com',
+      tsmCredentials: { kind: 'api-token', apiToken: API_TOKEN },
+      apiKeys: [{ name: 'portal', key: CALLER_KEY }],
+      authDisabled: false,
+      allowHttpVault: false,
+      logLevel: 'info',
+      retry: { maxAttempts: 5, attemptTimeoutMs: 10_000, backoffBaseMs: 200, backoffMaxMs: 5_000 },
+      integrationDeadlineMs: 60_000,
+      bodyLimitBytes: 1_048_576,
+    });
+  });
+
+  it('reads every variable, the retry knobs included', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      DATABASE_URL: 'file:/var/lib/tvi/service.db',
+      TSM_URL: 'https://tsm.example.com/',
+      TSM_ACCESS_TOKEN: ACCESS_TOKEN,
+      CSP_URL: 'https://csp.example.com/',
+      API_KEYS: ` portal=${CALLER_KEY} , pipeline@ci=${CALLER_KEY}-2 `,
+      ALLOW_HTTP_VAULT: 'true',
+      LOG_LEVEL: 'debug',
+      TSM_MAX_ATTEMPTS: '7',
+      TSM_ATTEMPT_TIMEOUT_MS: '2500',
+      TSM_BACKOFF_BASE_MS: '50',
+      TSM_BACKOFF_MAX_MS: '800',
+      INTEGRATION_DEADLINE_MS: '90000',
+      BODY_LIMIT_BYTES: '65536',
+    });
+
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      databaseUrl: 'file:/var/lib/tvi/service.db',
+      tsmUrl: 'https://tsm.example.com',
+      cspUrl: 'https://csp.example.com',
+      tsmCredentials: { kind: 'access-token', accessToken: ACCESS_TOKEN },
+      apiKeys: [
+        { name: 'portal', key: CALLER_KEY },
+        { name: 'pipeline@ci', key: `${CALLER_KEY}-2` },
+      ],
+      authDisabled: false,
+      allowHttpVault: true,
+      logLevel: 'debug',
+      retry: { maxAttempts: 7, attemptTimeoutMs: 2500, backoffBaseMs: 50, backoffMaxMs: 800 },
+      integrationDeadlineMs: 90_000,
+      bodyLimitBytes: 65_536,
+    });
+  });
+
+  it('lets AUTH_DISABLED=true stand in for API_KEYS', () => {
+    const config = loadConfig({ ...MINIMAL, AUTH_DISABLED: 'true' });
+
+    expect(config.authDisabled).toBe(true);
+    expect(config.apiKeys).toEqual([]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ...WITH_KEYS, PORT: '', LOG_LEVEL: '' })).toMatchObject({
+      port: 3000,
+      logLevel: 'info',
+    });
+  });
+
+  it.each<[string, Record<string, string | undefined>, string]>([
+    ['a port that is not a number', { PORT: 'abc' }, 'PORT'],
+    ['a port with a fraction', { PORT: '80.5' }, 'PORT'],
+    ['a port in exponent form', { PORT: '8e3' }, 'PORT'],
+    ['a port written as a boolean', { PORT: 'true' }, 'PORT'],
+    ['a port out of range', { PORT: '70000' }, 'PORT'],
+    ['no attempt at all', { TSM_MAX_ATTEMPTS: '0' }, 'TSM_MAX_ATTEMPTS'],
+    ['a timeout with a unit', { TSM_ATTEMPT_TIMEOUT_MS: '10s' }, 'TSM_ATTEMPT_TIMEOUT_MS'],
+    ['a backoff cap under its base', { TSM_BACKOFF_MAX_MS: '10' }, 'TSM_BACKOFF_MAX_MS'],
+    ['a deadline under a second', { INTEGRATION_DEADLINE_MS: '500' }, 'INTEGRATION_DEADLINE_MS'],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['AUTH_DISABLED other than true or false', { AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED'],
+    ['no TSM_URL', { TSM_URL: undefined }, 'TSM_URL'],
+    ['a TSM_URL that is not http(s)', { TSM_URL: 'ftp://tsm.example.com' }, 'TSM_URL'],
+    ['no TSM token', { TSM_API_TOKEN: undefined }, 'TSM_API_TOKEN'],
+    ['both TSM tokens', { TSM_ACCESS_TOKEN: ACCESS_TOKEN }, 'TSM_ACCESS_TOKEN'],
+    ['no API_KEYS without AUTH_DISABLED', { API_KEYS: undefined }, 'API_KEYS'],
+    ['a short key', { API_KEYS: 'portal=short' }, 'API_KEYS'],
+    ['a pair without "="', { API_KEYS: `portal:${CALLER_KEY}` }, 'API_KEYS'],
+    ['a pair without a name', { API_KEYS: `=${CALLER_KEY}` }, 'API_KEYS'],
+    ['a name given twice', { API_KEYS: `a=${CALLER_KEY},a=${CALLER_KEY}-2` }, 'API_KEYS'],
+    ['a key where the name belongs', { API_KEYS: `${CALLER_KEY}=portal` }, 'API_KEYS'],
+  ])('refuses %s with a ConfigError naming the variable', (_case, change, variable) => {
+    const error = configErrorOf({ ...WITH_KEYS, ...change });
+
+    const named = (problem: string) => problem.split(':')[0]?.split(', ').includes(variable);
+    expect(error.problems.some(named), error.message).toBe(true);
+    for (const secret of [API_TOKEN, ACCESS_TOKEN, CALLER_KEY]) {
+      expect(error.message).not.toContain(secret);
+    }
+  });
+
+  it('reports every malformed variable at once, one line each', () => {
+    const error = configErrorOf({
+      ...WITH_KEYS,
+      TSM_URL: undefined,
+      PORT: '1.5',
+      LOG_LEVEL: 'loud',
+    });
+
+    const variables = error.problems.map((problem) => problem.split(':')[0]);
+    expect(variables.sort()).toEqual(['LOG_LEVEL', 'PORT', 'TSM_URL']);
+  });
+
+  it('names the values a choice accepts', () => {
+    const error = configErrorOf({ ...WITH_KEYS, LOG_LEVEL: 'loud' });
+
+    expect(error.message).toMatch(/LOG_LEVEL: .*\bdebug\b/);
+  });
+});
+
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but the configuration loaded');
+}

@@ -1,0 +1,114 @@
+/**
+ * The OpenAPI document a client generator or a reader gets: valid OpenAPI 3, and documenting
+ * each route with its request, parameters and problem answers. /docs shows it in a browser.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENTATION_EXAMPLE } from '../../src/http/examples.js';
+import { startHarness, type Harness } from '../support/service-harness.js';
+import { expectStatus } from './support/http-expectations.js';
+
+interface MediaType {
+  schema?: { $ref?: string; properties?: Record<string, unknown>; required?: string[] };
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+
+interface Operation {
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, MediaType> };
+  responses: Record<string, { content?: Record<string, MediaType> }>;
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+describe('the OpenAPI document', () => {
+  let harness: Harness;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    const answer = await harness.call('GET', '/openapi.json', { headers: { authorization: '' } });
+    document = expectStatus<OpenApiDocument>(answer, 200);
+  });
+  afterAll(() => harness.close());
+
+  it('is a valid OpenAPI 3 document', async () => {
+    // validate() dereferences in place; the tests below read the document as served.
+    const validated = await SwaggerParser.validate(structuredClone(document) as never);
+
+    expect(validated).toHaveProperty('openapi', expect.stringMatching(/^3\./));
+  });
+
+  it('documents POST /vault-integrations with the request schema and its example', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const media = post.requestBody?.content['application/json'];
+
+    expect(media?.schema?.required).toEqual(['account', 'certificateAuthority']);
+    expect(Object.keys(media?.schema?.properties ?? {})).toEqual(
+      expect.arrayContaining(['caBundle', 'account', 'certificateAuthority', 'onExisting']),
+    );
+    const examples = [media?.example, ...Object.values(media?.examples ?? {}).map((e) => e.value)];
+    expect(examples).toContainEqual(DOCUMENTATION_EXAMPLE);
+    expect(post.responses['201']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents GET /vault-integrations/{id} with its path parameter', () => {
+    const get = operation(document, '/vault-integrations/{id}', 'get');
+
+    expect(get.parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    );
+    expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '404']));
+  });
+
+  it('documents GET /audit-records with its optional query parameters', () => {
+    const get = operation(document, '/audit-records', 'get');
+    const names = ['integrationId', 'actor', 'action', 'since', 'until', 'limit', 'cursor'];
+
+    const query = (get.parameters ?? []).filter((parameter) => parameter.in === 'query');
+    expect(query.map((parameter) => parameter.name).sort()).toEqual([...names].sort());
+    expect(query.filter((parameter) => parameter.required === true)).toEqual([]);
+  });
+
+  it('documents the problem answers of every route as application/problem+json', () => {
+    const expected: [string, string, string[]][] = [
+      ['/vault-integrations', 'post', ['400', '401', '409', '413', '415', '422', '502', '504']],
+      ['/vault-integrations/{id}', 'get', ['400', '401', '404']],
+      ['/audit-records', 'get', ['400', '401']],
+      ['/readyz', 'get', ['503']],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const responses = operation(document, path, method).responses;
+      for (const status of statuses) {
+        const content = responses[status]?.content ?? {};
+        expect(Object.keys(content), `${method} ${path} ${status}`).toEqual([
+          'application/problem+json',
+        ]);
+        expect(content['application/problem+json']?.schema?.$ref).toBe(
+          '#/components/schemas/Problem',
+        );
+      }
+    }
+  });
+
+  it('serves a browsable page at /docs', async () => {
+    const answer = await harness.call('GET', '/docs', { headers: { authorization: '' } });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toMatch(/^text\/html\b/);
+    expect(answer.text).toMatch(/<html/i);
+  });
+});
+
+function operation(document: OpenApiDocument, path: string, method: string): Operation {
+  const found = document.paths[path]?.[method];
+  if (found === undefined) throw new Error(`the document has no ${method} ${path}`);
+  return found;
+}
