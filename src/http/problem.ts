@@ -69,7 +69,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 }
 
 const SEND_JSON = 'Send the body as JSON with the header Content-Type: application/json.';
-const INVALID_JSON = 'The body is not valid JSON; check its syntax.';
+const INVALID_JSON =
+  'The body is not valid JSON (check its syntax), or holds a __proto__ or constructor key.';
 
 /** fastify's own errors while reading a request, and what the caller is told about each. */
 const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
