@@ -41,7 +41,7 @@ const mutatedRequest = fc
   )
   .map(([path, value]) => {
     const request = documentationRequest() as unknown as Record<string, unknown>;
-    const [section, field] = path as [string, string?];
+    const [section = '', field] = path as readonly string[];
     if (field === undefined) request[section] = value;
     else (request[section] as Record<string, unknown>)[field] = value;
     return request;

@@ -42,6 +42,9 @@ export async function call(url: string, init: HttpCall = {}): Promise<HttpReply>
     headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...init.headers },
     body: json ? JSON.stringify(init.body) : init.rawBody,
     signal: init.timeoutMs === undefined ? undefined : AbortSignal.timeout(init.timeoutMs),
+    // A fresh connection each time: servers come and go on reused ports, and a pooled socket to a
+    // server that has gone would fail the next request with ECONNRESET.
+    reset: true,
   });
   const text = await answer.body.text();
   return { status: answer.statusCode, headers: answer.headers, body: parsed(text) };

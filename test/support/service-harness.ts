@@ -137,6 +137,9 @@ async function send(
     method: method as 'GET',
     headers,
     body,
+    // A fresh connection each time: harnesses come and go on reused ports, and a pooled socket to
+    // one that has gone would fail the next request with ECONNRESET.
+    reset: true,
   });
   const text = await answer.body.text();
   return { status: answer.statusCode, headers: answer.headers, body: parseJson(text), text };
