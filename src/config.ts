@@ -123,10 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Default fills in its argument: a copy keeps `raw` as the operator wrote it.
   const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, { ...raw }));
   const problems = schemaProblems(raw, converted);
-  if (problems.length > 0) throw new ConfigError(problems);
 
-  const values = converted as Environment;
-  const config = toConfig(values, problems);
+  // The rules across variables run even when some variable is malformed, so that one start-up
+  // reports every problem; a malformed value is already reported and is not checked again.
+  const config = toConfig(converted as Environment, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -154,8 +154,11 @@ function schemaProblems(raw: Record<string, string>, converted: unknown): string
 function toConfig(values: Environment, problems: string[]): Config {
   const apiKeys = parseApiKeys(values.API_KEYS ?? '', problems);
   const authDisabled = values.AUTH_DISABLED === 'true';
-  if (apiKeys.length === 0 && !authDisabled) {
+  if (values.API_KEYS === undefined && !authDisabled) {
     problems.push('API_KEYS: set at least one name=key pair, or AUTH_DISABLED=true for local use.');
+  }
+  if (/^postgres(ql)?:/i.test(String(values.DATABASE_URL))) {
+    problems.push('DATABASE_URL: PostgreSQL is not supported yet; give a SQLite file path.');
   }
   if (values.TSM_BACKOFF_MAX_MS < values.TSM_BACKOFF_BASE_MS) {
     problems.push('TSM_BACKOFF_MAX_MS: must not be smaller than TSM_BACKOFF_BASE_MS.');
@@ -164,8 +167,8 @@ function toConfig(values: Environment, problems: string[]): Config {
     host: values.HOST,
     port: values.PORT,
     databaseUrl: values.DATABASE_URL,
-    tsmUrl: values.TSM_URL.replace(/\/+$/, ''),
-    cspUrl: values.CSP_URL.replace(/\/+$/, ''),
+    tsmUrl: withoutTrailingSlashes(values.TSM_URL),
+    cspUrl: withoutTrailingSlashes(values.CSP_URL),
     tsmCredentials: tsmCredentials(values, problems),
     apiKeys,
     authDisabled,
@@ -238,6 +241,11 @@ function literalChoices(schema: TSchema): string[] | undefined {
   if (!Array.isArray(options)) return undefined;
   const values = options.map((option: TSchema): unknown => option.const);
   return values.every((value): value is string => typeof value === 'string') ? values : undefined;
+}
+
+/** A URL without trailing slashes; a missing one stays missing (it is reported already). */
+function withoutTrailingSlashes(url: string | undefined): string {
+  return (url ?? '').replace(/\/+$/, '');
 }
 
 function pickDefined(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {

@@ -22,7 +22,7 @@ export const ERRORS = {
     status: 502,
     title: 'TSM could not be reached; the integration was rolled back',
   },
-  TSM_AUTH_FAILED: { status: 502, title: 'TSM refused the service credentials' },
+  TSM_AUTH_FAILED: { status: 502, title: 'CSP or TSM refused the service credentials' },
   ROLLBACK_FAILED: {
     status: 502,
     title: 'A step failed and the rollback did not complete; resources remain in TSM',

@@ -25,7 +25,9 @@ export function printIntegration(status: number, integration: Record<string, unk
   console.log(
     `\nHTTP ${status}: integration ${String(integration.id)} is ${String(integration.status)}`,
   );
-  console.log(`Onboard clusters with the CA label: ${String(integration.caLabel)}`);
+  if (integration.status === 'succeeded') {
+    console.log(`Onboard clusters with the CA label: ${String(integration.caLabel)}`);
+  }
   console.log('\nResources:');
   for (const resource of integration.resources as Shown[]) {
     console.log(`  ${pad(resource.kind, 22)}${pad(resource.id, 28)}${resource.outcome ?? ''}`);

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERRORS, PROBLEM_CONTENT_TYPE, problemType, type ErrorCode } from '../errors.js';
+import { safePath } from './request-audit.js';
 
 /** The body of an error answer. */
 export interface ProblemBody {
@@ -18,54 +19,84 @@ export interface ProblemBody {
 }
 
 /** Builds the problem body for an error code. */
-export function problemBody(
-  request: FastifyRequest,
-  code: ErrorCode,
-  detail: string,
-  extensions: Record<string, unknown> = {},
-): ProblemBody {
-  const { status, title } = ERRORS[code];
+function problemBody(request: FastifyRequest, instance: string, error: ApiError): ProblemBody {
+  const { status, title } = ERRORS[error.code];
   return {
-    type: problemType(code),
+    type: problemType(error.code),
     title,
     status,
-    detail,
-    instance: request.url.split('?')[0] ?? request.url,
-    code,
+    detail: error.message,
+    instance,
+    code: error.code,
     requestId: request.id,
-    ...extensions,
+    ...error.extensions,
   };
 }
 
-/** Sends a problem answer. */
-export function sendProblem(reply: FastifyReply, problem: ProblemBody): FastifyReply {
-  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
-}
+/**
+ * Installs the error and not-found handlers that answer with problem details. `secrets` are
+ * scrubbed from the path a problem echoes as its `instance`.
+ */
+export function registerProblemHandlers(app: FastifyInstance, secrets: readonly string[]): void {
+  const answer = (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
+    if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+    const problem = problemBody(request, safePath(request, secrets), error);
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  };
 
-/** Installs the error and not-found handlers that answer with problem details. */
-export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.status >= 500 && apiError.code === 'INTERNAL_ERROR') {
-      request.log.error({ err: error }, 'request failed unexpectedly');
-    } else if (apiError.status >= 500) {
-      request.log.warn({ code: apiError.code }, 'request failed');
-    } else {
-      request.log.info({ code: apiError.code }, 'request refused');
-    }
-    if (apiError.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
-    return sendProblem(
-      reply,
-      problemBody(request, apiError.code, apiError.message, apiError.extensions),
-    );
+    const apiError = toApiError(error, app.initialConfig.bodyLimit ?? 0);
+    logRefusal(request, apiError, error);
+    return answer(request, reply, apiError);
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+    answer(
+      request,
       reply,
-      problemBody(request, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      new ApiError('NOT_FOUND', `No route ${request.method} ${safePath(request, secrets)}.`),
     ),
   );
+}
+
+/**
+ * An answer for fastify's router errors (a malformed URL, an over-long path parameter), which
+ * happen before hooks and the error handler: it builds the problem itself.
+ */
+export function frameworkErrorAnswer(secrets: readonly string[]) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    request.log.info({ code: error.code }, 'request refused');
+    const refusal = new ApiError(
+      'BAD_REQUEST',
+      'The URL could not be read: check its percent-encoding and the length of its parts.',
+    );
+    const problem = problemBody(request, safePath(request, secrets), refusal);
+    reply
+      .code(problem.status)
+      .header('x-request-id', request.id)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem);
+  };
+}
+
+/** Refuses bodies declared in another character set than UTF-8: JSON is UTF-8 here. */
+export function refuseOtherCharsets(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '');
+    const name = charset?.[1]?.toLowerCase();
+    if (name === undefined || name === 'utf-8' || name === 'utf8') return done();
+    done(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 encoded JSON.'));
+  });
+}
+
+function logRefusal(request: FastifyRequest, apiError: ApiError, cause: FastifyError): void {
+  if (apiError.code === 'INTERNAL_ERROR') {
+    request.log.error({ err: cause }, 'request failed unexpectedly');
+  } else if (apiError.status >= 500) {
+    request.log.warn({ code: apiError.code }, 'request failed');
+  } else {
+    request.log.info({ code: apiError.code }, 'request refused');
+  }
 }
 
 const SEND_JSON = 'Send the body as JSON with the header Content-Type: application/json.';
@@ -75,10 +106,6 @@ const INVALID_JSON =
 /** fastify's own errors while reading a request, and what the caller is told about each. */
 const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', SEND_JSON],
-  FST_ERR_CTP_BODY_TOO_LARGE: [
-    'PAYLOAD_TOO_LARGE',
-    'The body is larger than this service accepts.',
-  ],
   FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The body is empty; send the request as JSON.'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', INVALID_JSON],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
@@ -91,14 +118,16 @@ const FASTIFY_ERRORS: Record<string, [ErrorCode, string]> = {
  * Maps any thrown error to an ApiError. Messages of other errors are not passed on: they can
  * quote the input they failed on, and the input may hold a secret.
  */
-function toApiError(error: FastifyError): ApiError {
+function toApiError(error: FastifyError, bodyLimit: number): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(error);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+    return new ApiError('PAYLOAD_TOO_LARGE', `The body is larger than ${bodyLimit} bytes.`);
+  }
 
   const known = FASTIFY_ERRORS[error.code];
   if (known) return new ApiError(known[0], known[1]);
   if (error instanceof SyntaxError) return new ApiError('MALFORMED_JSON', INVALID_JSON);
-  if (error.statusCode === 413) return new ApiError('PAYLOAD_TOO_LARGE', 'The body is too large.');
   if (error.statusCode === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', SEND_JSON);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new ApiError('BAD_REQUEST', 'The request could not be read; check its URL and headers.');

@@ -117,7 +117,8 @@ function reason(failure: StepFailure): string {
     case 'timeout':
       return 'the deadline passed before TSM answered';
     case 'auth':
-      return 'TSM refused the service credentials';
+      // The client says whose refusal it was: CSP's (the API token) or TSM's (the access token).
+      return failure.message;
     case 'exception':
       return 'an unexpected error occurred';
   }

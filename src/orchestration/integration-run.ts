@@ -127,9 +127,9 @@ export class IntegrationRun {
    * the run is already undoing its changes: then a store failure must not stop the compensations,
    * so it is remembered, its records are kept for the next save, and rethrowStoreFailure() ends it.
    */
-  async save(): Promise<void> {
+  async save(at: string = this.nowIso()): Promise<void> {
     const audit = this.takeAudit();
-    this.integration.updatedAt = this.nowIso();
+    this.integration.updatedAt = at;
     try {
       await this.deps.store.saveIntegration(this.integration, audit);
     } catch (error) {

@@ -97,14 +97,15 @@ async function finish(
   run.phase = 'finish';
   const { integration } = run;
   integration.status = status;
-  integration.finishedAt = run.nowIso();
+  const finishedAt = run.nowIso();
+  integration.finishedAt = finishedAt;
   if (failure !== undefined) integration.failure = failure;
   if (leftInTsm !== undefined) integration.leftInTsm = leftInTsm;
 
   const durationMs = run.nowMs() - run.startedAtMs;
   run.audit(`integration.${status}`, { ...terminalDetails(failure, leftInTsm), durationMs });
   logTerminal(run, status, durationMs);
-  await run.save();
+  await run.save(finishedAt);
 }
 
 function logTerminal(run: IntegrationRun, status: TerminalStatus, durationMs: number): void {

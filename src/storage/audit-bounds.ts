@@ -7,8 +7,13 @@ import type { AuditQuery } from './store.js';
 /** The limits of one audit page. */
 export const AUDIT_PAGE_LIMIT = { min: 1, max: 500 } as const;
 
-// A date, or a date-time with a zone: a time without a zone would depend on the host's.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+/** A date, or a date-time with a zone: a time without a zone would depend on the host's. */
+export const ISO_8601_PATTERN =
+  '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+const ISO_8601 = new RegExp(ISO_8601_PATTERN);
+
+/** Stored times are four-digit years; a bound past them would compare wrongly as text. */
+const LAST_STORABLE_MILLIS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** Throws a RangeError unless the page size is an integer within AUDIT_PAGE_LIMIT. */
 export function checkAuditLimit(limit: number): void {
@@ -29,7 +34,7 @@ export function toStoredBound(
   value: string,
 ): string {
   const millis = Date.parse(value);
-  if (!ISO_8601.test(value) || Number.isNaN(millis)) {
+  if (!ISO_8601.test(value) || Number.isNaN(millis) || millis > LAST_STORABLE_MILLIS) {
     throw new RangeError(`${name} must be an ISO 8601 date or date-time with a time zone`);
   }
   const beyondMillis = /\.\d{3}(\d+)/.exec(value)?.[1] ?? '';

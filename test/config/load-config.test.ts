@@ -131,6 +131,25 @@ describe('loadConfig', () => {
     expect(variables.sort()).toEqual(['LOG_LEVEL', 'PORT', 'TSM_URL']);
   });
 
+  it('reports malformed variables and rules across variables in one go', () => {
+    const error = configErrorOf({
+      ...WITH_KEYS,
+      PORT: 'abc',
+      TSM_ACCESS_TOKEN: ACCESS_TOKEN,
+      DATABASE_URL: 'postgres://db.example.com/integrations',
+    });
+
+    const variables = error.problems.map((problem) => problem.split(':')[0]);
+    expect(variables.sort()).toEqual(['DATABASE_URL', 'PORT', 'TSM_API_TOKEN, TSM_ACCESS_TOKEN']);
+  });
+
+  it('says only what is wrong with a short key, not that no key is set', () => {
+    const error = configErrorOf({ ...MINIMAL, API_KEYS: 'portal=short' });
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^API_KEYS: .*16 characters/);
+  });
+
   it('names the values a choice accepts', () => {
     const error = configErrorOf({ ...WITH_KEYS, LOG_LEVEL: 'loud' });
 

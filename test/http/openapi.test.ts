@@ -15,6 +15,7 @@ interface MediaType {
 }
 
 interface Operation {
+  security?: unknown[];
   parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { content?: Record<string, MediaType> }>;
@@ -79,9 +80,13 @@ describe('the OpenAPI document', () => {
 
   it('documents the problem answers of every route as application/problem+json', () => {
     const expected: [string, string, string[]][] = [
-      ['/vault-integrations', 'post', ['400', '401', '409', '413', '415', '422', '502', '504']],
-      ['/vault-integrations/{id}', 'get', ['400', '401', '404']],
-      ['/audit-records', 'get', ['400', '401']],
+      [
+        '/vault-integrations',
+        'post',
+        ['400', '401', '409', '413', '415', '422', '500', '502', '504'],
+      ],
+      ['/vault-integrations/{id}', 'get', ['400', '401', '404', '500']],
+      ['/audit-records', 'get', ['400', '401', '500']],
       ['/readyz', 'get', ['503']],
     ];
     for (const [path, method, statuses] of expected) {
@@ -96,6 +101,13 @@ describe('the OpenAPI document', () => {
         );
       }
     }
+  });
+
+  it('marks the probes as needing no credentials, and the rest as needing a caller key', () => {
+    expect(operation(document, '/healthz', 'get').security).toEqual([]);
+    expect(operation(document, '/readyz', 'get').security).toEqual([]);
+    expect(operation(document, '/vault-integrations', 'post').security).toBeUndefined();
+    expect((document as unknown as { security: unknown }).security).toEqual([{ callerKey: [] }]);
   });
 
   it('serves a browsable page at /docs', async () => {

@@ -2,20 +2,23 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
+import { ISO_8601_PATTERN } from '../../storage/audit-bounds.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { AuditRecordSchema, problemResponses } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
+
+// Exactly the times the store can compare: a date, or a date-time with a zone.
+const TIME = { pattern: ISO_8601_PATTERN, examples: ['2026-12-03T17:00:00Z'] };
+const TIME_FORM = 'ISO 8601: a date, or a date-time with Z or an offset (e.g. +01:00).';
 
 const AuditQuerySchema = Type.Object(
   {
     integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
     actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
     action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
-    since: Type.Optional(
-      Type.String({ format: 'date-time', description: 'At or after (ISO 8601).' }),
-    ),
-    until: Type.Optional(Type.String({ format: 'date-time', description: 'Before (ISO 8601).' })),
+    since: Type.Optional(Type.String({ ...TIME, description: `At or after. ${TIME_FORM}` })),
+    until: Type.Optional(Type.String({ ...TIME, description: `Before. ${TIME_FORM}` })),
     // Optional for callers; the validator fills in the default before the handler runs.
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
@@ -39,7 +42,7 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
         summary: 'Query the audit trail',
         tags: ['audit'],
         querystring: AuditQuerySchema,
-        response: { 200: AuditPageSchema, ...problemResponses(400, 401) },
+        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 500) },
       },
     },
     async (request) => {
@@ -47,6 +50,7 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
       try {
         return await store.queryAudit({ ...query, limit: query.limit ?? DEFAULT_LIMIT });
       } catch (error) {
+        if (error instanceof RangeError) throw outOfRange(error);
         if (!(error instanceof InvalidCursorError)) throw error;
         throw new ApiError('VALIDATION_FAILED', 'The cursor is not one this service issued.', {
           errors: [
@@ -61,4 +65,19 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
       }
     },
   );
+}
+
+/** A bound the store cannot use (e.g. past year 9999 once its offset is applied). */
+function outOfRange(error: RangeError): ApiError {
+  const parameter = /^(since|until|limit)\b/.exec(error.message)?.[1] ?? '';
+  return new ApiError('VALIDATION_FAILED', 'A parameter is out of range; see errors.', {
+    errors: [
+      {
+        pointer: `/${parameter}`,
+        in: 'querystring',
+        code: 'INVALID_VALUE',
+        message: error.message,
+      },
+    ],
+  });
 }

@@ -26,7 +26,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
-          ...problemResponses(400, 401, 409, 413, 415, 422, 502, 504),
+          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
@@ -59,11 +59,12 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         summary: 'Read an integration',
         tags: ['integrations'],
         params: IntegrationParams,
-        response: { 200: Type.Ref(IntegrationSchema), ...problemResponses(400, 401, 404) },
+        response: { 200: Type.Ref(IntegrationSchema), ...problemResponses(400, 401, 404, 500) },
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
+      // Ids are issued in lower case; a UUID is the same id in upper case.
+      const id = (request.params as { id: string }).id.toLowerCase();
       const integration = await service.get(id);
       if (integration === undefined) {
         throw new ApiError('NOT_FOUND', `No integration has the id ${id}.`);
@@ -75,8 +76,8 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
 
 function describeErrors(count: number): string {
   return count === 1
-    ? 'One field is not valid; see errors.'
-    : `${count} fields are not valid; see errors.`;
+    ? 'The request has one problem; see errors.'
+    : `The request has ${count} problems; see errors.`;
 }
 
 /** The problem for an integration that did not succeed, carrying its stored state. */

@@ -1,0 +1,52 @@
+/**
+ * One audit record per answered request, and the request id on every answer. The path is stored
+ * as the caller wrote it, but bounded and scrubbed: a caller can put anything in a URL, including
+ * a secret pasted by mistake, and the audit trail is append-only.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { scrubSecrets } from '../logger.js';
+import type { Store } from '../storage/store.js';
+
+/** Paths that are not audited: probes and the API description, polled often and harmless. */
+const UNAUDITED = /^\/(healthz|readyz|openapi\.json|docs)(\/|$|\?)/;
+
+/** Longest path kept in an audit record or a problem's `instance`. */
+const MAX_PATH_LENGTH = 256;
+
+/** The request's path, without query string, bounded and free of the given secrets. */
+export function safePath(request: FastifyRequest, secrets: readonly string[]): string {
+  const path = scrubSecrets(request.url.split('?')[0] ?? '', secrets);
+  return path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path;
+}
+
+/** Echoes the request id, and appends one audit record per request once it is answered. */
+export function registerRequestAudit(
+  app: FastifyInstance,
+  store: Store,
+  secrets: readonly string[],
+): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (UNAUDITED.test(request.url)) return;
+    try {
+      await store.appendAudit([
+        {
+          action: 'http.request',
+          actor: request.actor,
+          requestId: request.id,
+          details: {
+            method: request.method,
+            path: safePath(request, secrets),
+            route: request.routeOptions.url ?? null,
+            status: reply.statusCode,
+            durationMs: Math.round(reply.elapsedTime),
+          },
+        },
+      ]);
+    } catch (error) {
+      request.log.error({ err: error }, 'audit record not written');
+    }
+  });
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLER_KEY, startHarness, type Harness } from '../support/service-harness.js';
+import { auditRecords, expectProblem, expectStatus } from './support/http-expectations.js';
+
+describe('requests that are odd at the HTTP level', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { BODY_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(() => harness.close());
+
+  it('refuses a body declared in another character set than UTF-8 with 415', async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      rawBody: '{}',
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    });
+
+    expectProblem(answer, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('accepts a UTF-8 charset parameter', async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      rawBody: '{}',
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+
+    expectProblem(answer, 'VALIDATION_FAILED');
+  });
+
+  it('says how large a body may be when it is too large', async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: { padding: 'x'.repeat(4096) },
+    });
+
+    expect(expectProblem(answer, 'PAYLOAD_TOO_LARGE').detail).toContain('2048 bytes');
+  });
+
+  it('answers a URL the router cannot read with a problem that carries the request id', async () => {
+    for (const path of ['/vault-integrations/%zz', `/vault-integrations/${'a'.repeat(150)}`]) {
+      const problem = expectProblem(await harness.call('GET', path), 'BAD_REQUEST');
+      expect(problem.instance.length).toBeLessThanOrEqual(257);
+    }
+  });
+
+  it('finds an integration by its id written in upper case', async () => {
+    const created = await harness.call('POST', '/vault-integrations', {
+      body: {
+        account: {
+          id: 'upper-case-test',
+          vaultUrl: 'https://vault.example.internal:8200',
+          serviceAccountName: 'vault-issuer',
+          roleName: 'pki_int',
+        },
+        certificateAuthority: { id: 'upper-ca', label: 'l', vaultPath: 'pki/sign/r' },
+      },
+    });
+    const { id } = expectStatus<{ id: string }>(created, 201);
+
+    const read = await harness.call('GET', `/vault-integrations/${id.toUpperCase()}`);
+
+    expect(expectStatus<{ id: string }>(read, 200).id).toBe(id);
+  });
+
+  it('keeps a secret pasted into a URL out of the problem and the audit trail', async () => {
+    const answer = await harness.call('GET', `/nothing-here/${CALLER_KEY}`);
+
+    const problem = expectProblem(answer, 'NOT_FOUND');
+    expect(answer.text).not.toContain(CALLER_KEY);
+    expect(problem.instance).toBe('/nothing-here/[REDACTED]');
+    const records = await auditRecords(harness, { action: 'http.request' });
+    expect(JSON.stringify(records)).not.toContain(CALLER_KEY);
+  });
+
+  it('keeps at most 256 characters of a path in the audit trail', async () => {
+    const answer = await harness.call('GET', `/${'x'.repeat(4000)}`);
+    expectProblem(answer, 'NOT_FOUND');
+
+    const [record] = await auditRecords(harness, { action: 'http.request' });
+    const path = (record?.details as { path: string }).path;
+    expect(path.length).toBeLessThanOrEqual(257);
+  });
+});
+
+describe('audit time bounds', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  it.each([
+    ['a lower-case t and z', 'since=2024-01-01t00:00:00z'],
+    ['a space for T', 'since=2024-01-01%2000:00:00Z'],
+    ['an offset without a colon', 'since=2024-01-01T00:00:00%2B0100'],
+    ['a bound past year 9999 once its offset applies', 'until=9999-12-31T23:59:59-01:00'],
+  ])('refuses %s with 400, not 500', async (_what, query) => {
+    const answer = await harness.call('GET', `/audit-records?${query}`);
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    const [parameter] = query.split('=');
+    expect((problem.errors ?? [])[0]).toMatchObject({ pointer: `/${parameter}` });
+  });
+
+  it('accepts a date-time with an offset', async () => {
+    const answer = await harness.call('GET', '/audit-records?since=2024-01-01T00:00:00%2B01:00');
+
+    expect(answer.status).toBe(200);
+  });
+});
