@@ -9,8 +9,13 @@ import { createLogger } from './logger.js';
 import { openStore } from './storage/open-store.js';
 import { createTsmClient } from './tsm/http-tsm-client.js';
 
-/** Time running integrations get to finish after a stop signal. */
-const SHUTDOWN_GRACE_MS = 30_000;
+/**
+ * Time running integrations get to finish after a stop signal: their forward deadline, then as
+ * long again for compensations, and a margin. Cut short, one would be left half-done in TSM.
+ */
+function shutdownGraceMs(config: Config): number {
+  return 2 * config.integrationDeadlineMs + 5_000;
+}
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -25,7 +30,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({ config, store, tsm, logger });
 
-  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger }, async ({ signal, err }) => {
+  closeWithGrace({ delay: shutdownGraceMs(config), logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'stopping after an unexpected error');
     else logger.info({ signal }, 'stopping');
     await app.close();

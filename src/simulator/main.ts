@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const simulator = await startSimulator(options);
   const apiToken = options.apiTokens?.[0] ?? DEFAULT_API_TOKEN;
   console.log(`TSM simulator listening at ${simulator.url}`);
+  console.log('Point the service at it (and give it a caller key of your choosing):');
   console.log(`TSM_URL=${simulator.url} CSP_URL=${simulator.url} TSM_API_TOKEN=${apiToken}`);
+  console.log(`Inject faults with POST ${simulator.url}/_sim/faults (see the README).`);
 
   const stop = () => void simulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
