@@ -5,16 +5,23 @@
  */
 import {
   canonicalPem,
-  checkCertificate,
+  decodeBlock,
   parseCertificate,
   summarize,
   type BundleCertificate,
 } from './ca-certificate.js';
 import { orderChains } from './certificate-chain.js';
+import { checkCertificate } from './certificate-checks.js';
 import type { CertificateSummary } from './normalized-integration.js';
 import { readPemBlocks, type PemBlock, type PemChange } from './pem-text.js';
+import { SignatureChecks } from './signature-checks.js';
 import { quote, type ValidationReport } from './validation-report.js';
 import type { ValidationWarningCode } from './validation-codes.js';
+
+/** The most distinct certificates a bundle may hold. */
+export const MAX_CERTIFICATES = 50;
+// Enough to find them; a PEM of one certificate pasted hundreds of times need not list each.
+const NAMED_DUPLICATES = 10;
 
 /** A bundle ready for TSM: the canonical PEM and what it holds. */
 export interface NormalizedCaBundle {
@@ -46,21 +53,36 @@ export function normalizeCaBundlePem(
 
   const errorsBefore = report.errorCount;
   const blocks = certificateBlocks(read.blocks, pointer, report);
-  const parsed = blocks.map((block) => parseCertificate(block, pointer, report));
-  if (parsed.some((certificate, index) => !hasCanonicalBody(certificate, blocks[index]))) {
+  // Duplicates go before any parsing, so that neither the bound nor the work counts them.
+  const { distinct, duplicates } = dropDuplicates(blocks);
+  if (!withinBound(distinct.length, pointer, report)) return undefined;
+  const signatures = new SignatureChecks(distinct.length);
+  const parsed = distinct.map((block) => parseCertificate(block, pointer, report, signatures));
+  if (parsed.some((certificate, index) => !hasCanonicalBody(certificate, distinct[index]))) {
     read.changes.add('layout');
   }
   reportChanges(read.changes, pointer, report);
+  reportDuplicates(duplicates, pointer, report);
   const certificates = parsed.filter((certificate) => certificate !== undefined);
-  const unique = dropDuplicates(certificates, pointer, report);
-  unique.forEach((certificate) => checkCertificate(certificate, now, pointer, report));
+  certificates.forEach((certificate) => checkCertificate(certificate, now, pointer, report));
   // A certificate that did not parse may be the missing issuer: chains are judged only whole.
-  const whole = certificates.length > 0 && certificates.length === blocks.length;
-  const ordered = whole ? orderChains(unique, pointer, report) : undefined;
+  const whole = certificates.length > 0 && certificates.length === distinct.length;
+  const ordered = whole ? orderChains(certificates, signatures, pointer, report) : undefined;
   if (ordered === undefined || report.errorCount > errorsBefore) return undefined;
 
-  reportReordering(unique, ordered, pointer, report);
+  reportReordering(certificates, ordered, pointer, report);
   return { pem: ordered.map(canonicalPem).join(''), certificates: ordered.map(summarize) };
+}
+
+function withinBound(count: number, pointer: string, report: ValidationReport): boolean {
+  if (count <= MAX_CERTIFICATES) return true;
+  report.error(
+    pointer,
+    'PEM_TOO_MANY_CERTIFICATES',
+    `The PEM holds ${count} distinct certificates; at most ${MAX_CERTIFICATES} are accepted. ` +
+      'Keep only the roots and intermediates of Vault.',
+  );
+  return false;
 }
 
 function certificateBlocks(blocks: PemBlock[], pointer: string, report: ValidationReport) {
@@ -95,22 +117,25 @@ function hasCanonicalBody(
   return block?.body === `\n${body}\n`;
 }
 
-function dropDuplicates(
-  certificates: BundleCertificate[],
-  pointer: string,
-  report: ValidationReport,
-): BundleCertificate[] {
-  const unique: BundleCertificate[] = [];
-  const dropped: string[] = [];
-  for (const certificate of certificates) {
-    const original = unique.find((kept) => kept.der.equals(certificate.der));
-    if (original === undefined) unique.push(certificate);
-    else dropped.push(`certificate ${certificate.position} (same as ${original.position})`);
+/** The blocks without repeats (same DER, however wrapped), and what each dropped one repeats. */
+function dropDuplicates(blocks: PemBlock[]) {
+  const firstBy = new Map<string, PemBlock>();
+  const duplicates: string[] = [];
+  for (const block of blocks) {
+    const identity = decodeBlock(block)?.toString('base64') ?? block.body.replace(/\s+/g, '');
+    const original = firstBy.get(identity);
+    if (original === undefined) firstBy.set(identity, block);
+    else duplicates.push(`certificate ${block.position} (same as ${original.position})`);
   }
-  if (dropped.length > 0) {
-    report.warn(pointer, 'PEM_DUPLICATE_DROPPED', `Dropped duplicates: ${dropped.join(', ')}.`);
-  }
-  return unique;
+  return { distinct: [...firstBy.values()], duplicates };
+}
+
+function reportDuplicates(duplicates: string[], pointer: string, report: ValidationReport) {
+  if (duplicates.length === 0) return;
+  const named = duplicates.slice(0, NAMED_DUPLICATES).join(', ');
+  const more = duplicates.length - NAMED_DUPLICATES;
+  const rest = more > 0 ? ` and ${more} more` : '';
+  report.warn(pointer, 'PEM_DUPLICATE_DROPPED', `Dropped duplicates: ${named}${rest}.`);
 }
 
 function reportChanges(changes: Set<PemChange>, pointer: string, report: ValidationReport) {

@@ -1,23 +1,25 @@
 /**
- * One certificate of a CA bundle: decoded from its PEM block, parsed, and checked on its own
- * (is it a CA, may it sign certificates, is it valid now, are its key and signature strong).
- * Parsing is left to node:crypto and @peculiar/x509; nothing here reads ASN.1 by hand.
+ * One certificate of a CA bundle: decoded from its PEM block and parsed, its key judged before
+ * it checks any signature. Parsing is left to node:crypto and @peculiar/x509; nothing here reads
+ * ASN.1 by hand.
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { refuseKey } from './certificate-key.js';
 import { isJsonObject } from './json-pointer.js';
 import type { CertificateSummary } from './normalized-integration.js';
 import type { PemBlock } from './pem-text.js';
+import type { SignatureChecks } from './signature-checks.js';
 import { quote, type ValidationReport } from './validation-report.js';
 import {
+  AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
   ParsedCertificate,
+  SubjectKeyIdentifierExtension,
 } from './x509.js';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const MIN_RSA_BITS = 2048;
-const EXPIRY_WARNING_MS = 30 * 24 * 60 * 60 * 1000;
 // md2, md4 and md5 with RSA, and SHA-1 with DSA: @peculiar/x509 names these by OID only.
 const WEAK_SIGNATURE_OIDS = new Set([
   '1.2.840.113549.1.1.2',
@@ -46,23 +48,33 @@ export interface BundleCertificate {
   /** keyUsage allows keyCertSign; true when the extension is absent. */
   mayCertSign: boolean;
   weakSignature: boolean;
+  /** The subject key identifier in hex, when the certificate has one. */
+  subjectKeyId: string | undefined;
+  /** The key identifier of the authority key identifier in hex, when it has one. */
+  authorityKeyId: string | undefined;
 }
 
-/** Decodes and parses one CERTIFICATE block; undefined (with an error) when it is damaged. */
-export function parseCertificate(block: PemBlock, pointer: string, report: ValidationReport) {
+/** The DER a block's base64 decodes to; undefined when the base64 is damaged. */
+export function decodeBlock(block: PemBlock): Buffer | undefined {
   const base64 = block.body.replace(/\s+/g, '');
-  if (!BASE64.test(base64)) {
-    const hint = block.body.includes('\\n')
-      ? ' It holds the two characters \\n where line breaks belong: send real line breaks.'
-      : '';
-    report.error(
-      pointer,
-      'PEM_BASE64_INVALID',
-      `Block ${block.position} is not valid base64.${hint}`,
-    );
+  return BASE64.test(base64) ? Buffer.from(base64, 'base64') : undefined;
+}
+
+/**
+ * Decodes and parses one CERTIFICATE block; undefined (with an error) when it is damaged or its
+ * key is refused. A refused key is never used to check a signature.
+ */
+export function parseCertificate(
+  block: PemBlock,
+  pointer: string,
+  report: ValidationReport,
+  signatures: SignatureChecks,
+): BundleCertificate | undefined {
+  const der = decodeBlock(block);
+  if (der === undefined) {
+    reportBadBase64(block, pointer, report);
     return undefined;
   }
-  const der = Buffer.from(base64, 'base64');
   const certificate = readCertificate(block.position, der);
   if (certificate === undefined) {
     report.error(
@@ -71,8 +83,26 @@ export function parseCertificate(block: PemBlock, pointer: string, report: Valid
       `Certificate ${block.position} does not ` +
         'hold one valid X.509 certificate; copy it again from its source.',
     );
+    return undefined;
   }
+  const refusal = refuseKey(certificate.x509.publicKey);
+  if (refusal !== undefined) {
+    report.error(pointer, refusal.code, `${capitalize(certificate.name)} has ${refusal.reason}.`);
+    return undefined;
+  }
+  certificate.selfSigned = isSelfSigned(certificate, signatures);
   return certificate;
+}
+
+function reportBadBase64(block: PemBlock, pointer: string, report: ValidationReport): void {
+  const hint = block.body.includes('\\n')
+    ? ' It holds the two characters \\n where line breaks belong: send real line breaks.'
+    : '';
+  report.error(
+    pointer,
+    'PEM_BASE64_INVALID',
+    `Block ${block.position} is not valid base64.${hint}`,
+  );
 }
 
 function readCertificate(position: number, der: Buffer): BundleCertificate | undefined {
@@ -83,7 +113,6 @@ function readCertificate(position: number, der: Buffer): BundleCertificate | und
     const usage = parsed.getExtension(KeyUsagesExtension);
     // node's X509Certificate.ca also folds in keyUsage; the two problems are reported apart.
     const constraints = parsed.getExtension(BasicConstraintsExtension);
-    const selfSigned = x509.subject === x509.issuer && verifies(x509, x509.publicKey);
     return {
       position,
       name: `certificate ${position} (subject ${quote(parsed.subject)})`,
@@ -93,15 +122,36 @@ function readCertificate(position: number, der: Buffer): BundleCertificate | und
       issuer: parsed.issuer,
       notBefore: parsed.notBefore,
       notAfter: parsed.notAfter,
-      selfSigned,
+      // Known only once the key has been judged fit to check a signature with.
+      selfSigned: false,
       isCa: constraints?.ca === true,
       pathLength: constraints?.pathLength,
       mayCertSign: usage === null || (usage.usages & KeyUsageFlags.keyCertSign) !== 0,
       weakSignature: isWeakSignature(parsed.signatureAlgorithm),
+      subjectKeyId: parsed.getExtension(SubjectKeyIdentifierExtension)?.keyId,
+      authorityKeyId: parsed.getExtension(AuthorityKeyIdentifierExtension)?.keyId,
     };
   } catch {
     return undefined;
   }
+}
+
+function isSelfSigned(certificate: BundleCertificate, signatures: SignatureChecks): boolean {
+  const { x509 } = certificate;
+  if (x509.subject !== x509.issuer || !mayHaveIssued(certificate, certificate)) return false;
+  return signatures.verifies(x509, x509.publicKey);
+}
+
+/**
+ * False when key identifiers rule `issuer` out as the issuer of `certificate`: both carry one,
+ * and they differ. Then no signature needs to be checked to know.
+ */
+export function mayHaveIssued(issuer: BundleCertificate, certificate: BundleCertificate): boolean {
+  const { authorityKeyId } = certificate;
+  const { subjectKeyId } = issuer;
+  return (
+    authorityKeyId === undefined || subjectKeyId === undefined || authorityKeyId === subjectKeyId
+  );
 }
 
 function isWeakSignature(algorithm: unknown): boolean {
@@ -109,100 +159,6 @@ function isWeakSignature(algorithm: unknown): boolean {
   const hash = algorithm.hash;
   if (isJsonObject(hash) && hash.name === 'SHA-1') return true;
   return typeof algorithm.name === 'string' && WEAK_SIGNATURE_OIDS.has(algorithm.name);
-}
-
-/** True when the signature of `certificate` verifies with `key`; false on any failure. */
-export function verifies(certificate: X509Certificate, key: KeyObject): boolean {
-  try {
-    return certificate.verify(key);
-  } catch {
-    return false;
-  }
-}
-
-/** Reports what is wrong with one certificate on its own, relative to `now`. */
-export function checkCertificate(
-  certificate: BundleCertificate,
-  now: Date,
-  pointer: string,
-  report: ValidationReport,
-): void {
-  checkCaRole(certificate, pointer, report);
-  checkValidity(certificate, now, pointer, report);
-  checkStrength(certificate, pointer, report);
-}
-
-function checkCaRole(certificate: BundleCertificate, pointer: string, report: ValidationReport) {
-  const name = capitalize(certificate.name);
-  if (!certificate.isCa) {
-    report.error(
-      pointer,
-      'PEM_NOT_CA',
-      `${name} is not a CA certificate (basicConstraints cA ` +
-        'is not true). A CA bundle holds only root and intermediate CAs: remove it.',
-    );
-  } else if (!certificate.mayCertSign) {
-    report.error(
-      pointer,
-      'PEM_KEY_USAGE_NO_CERT_SIGN',
-      `${name} has a keyUsage without ` +
-        'keyCertSign, so it may not sign certificates; use a CA certificate that may.',
-    );
-  }
-}
-
-function checkStrength(certificate: BundleCertificate, pointer: string, report: ValidationReport) {
-  const name = capitalize(certificate.name);
-  const { asymmetricKeyType, asymmetricKeyDetails } = certificate.x509.publicKey;
-  const bits = asymmetricKeyDetails?.modulusLength ?? 0;
-  if ((asymmetricKeyType === 'rsa' || asymmetricKeyType === 'rsa-pss') && bits < MIN_RSA_BITS) {
-    report.error(
-      pointer,
-      'PEM_KEY_TOO_SMALL',
-      `${name} has a ${bits}-bit RSA key; TLS ` +
-        'verifiers need at least 2048 bits. Reissue it with a larger key.',
-    );
-  }
-  // A root is trusted as itself, not through its signature, so only the certificates below it
-  // are held to the hash of theirs.
-  if (certificate.weakSignature && !certificate.selfSigned) {
-    report.error(
-      pointer,
-      'PEM_WEAK_SIGNATURE',
-      `${name} is signed with MD5 or SHA-1, which ` +
-        'TLS verifiers refuse; reissue it with SHA-256 or stronger.',
-    );
-  }
-}
-
-function checkValidity(
-  { name, notBefore, notAfter }: BundleCertificate,
-  now: Date,
-  pointer: string,
-  report: ValidationReport,
-): void {
-  if (notBefore.getTime() > now.getTime()) {
-    report.error(
-      pointer,
-      'PEM_NOT_YET_VALID',
-      `${capitalize(name)} is not valid before ${notBefore.toISOString()}; ` +
-        'check the clock of the CA, or wait.',
-    );
-  }
-  if (notAfter.getTime() < now.getTime()) {
-    report.error(
-      pointer,
-      'PEM_EXPIRED',
-      `${capitalize(name)} expired at ${notAfter.toISOString()}; give its renewed certificate.`,
-    );
-  } else if (notAfter.getTime() - now.getTime() < EXPIRY_WARNING_MS) {
-    report.warn(
-      pointer,
-      'PEM_EXPIRES_SOON',
-      `${capitalize(name)} expires at ${notAfter.toISOString()}, within 30 days; ` +
-        'renew it before then.',
-    );
-  }
 }
 
 /** The facts about a certificate that are safe to store and show. */

@@ -14,6 +14,8 @@ const DNS_1123_SUBDOMAIN =
   /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 const MAX_SUBDOMAIN_LENGTH = 253;
 const QUALIFIED_SERVICE_ACCOUNT = /^system:serviceaccount:[^:]*:(.*)$/;
+const SERVICE_ACCOUNT_RULE =
+  'at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
 
 /** Checks a TSM id or the CA label: letters, digits, ".", "_", "-", at most 63 characters. */
 export function checkIdentifier(
@@ -92,17 +94,12 @@ export function checkRoleName(value: string, pointer: string, report: Validation
 export function checkServiceAccountName(value: string, pointer: string, report: ValidationReport) {
   const qualified = QUALIFIED_SERVICE_ACCOUNT.exec(value);
   if (qualified !== null) {
-    report.error(
-      pointer,
-      'SERVICE_ACCOUNT_QUALIFIED',
-      `Give the bare service account name ${quote(qualified[1] ?? '')}, not the ` +
-        'system:serviceaccount:<namespace>:<name> form.',
-    );
+    report.error(pointer, 'SERVICE_ACCOUNT_QUALIFIED', qualifiedMessage(qualified[1] ?? ''));
     return undefined;
   }
-  if (value.length <= MAX_SUBDOMAIN_LENGTH && DNS_1123_SUBDOMAIN.test(value)) return value;
+  if (isServiceAccountName(value)) return value;
 
-  if (/[A-Z]/.test(value) && DNS_1123_SUBDOMAIN.test(value.toLowerCase())) {
+  if (/[A-Z]/.test(value) && isServiceAccountName(value.toLowerCase())) {
     report.error(
       pointer,
       'SERVICE_ACCOUNT_UPPERCASE',
@@ -113,8 +110,26 @@ export function checkServiceAccountName(value: string, pointer: string, report: 
   report.error(
     pointer,
     'SERVICE_ACCOUNT_INVALID',
-    `${quote(value)} is not a Kubernetes service account name: at most 253 lower-case letters, ` +
-      'digits, "-" and ".", starting and ending with a letter or digit.',
+    `${quote(value)} is not a Kubernetes service account name: ${SERVICE_ACCOUNT_RULE}.`,
   );
   return undefined;
+}
+
+function isServiceAccountName(value: string): boolean {
+  return value.length <= MAX_SUBDOMAIN_LENGTH && DNS_1123_SUBDOMAIN.test(value);
+}
+
+/** The advice for a system:serviceaccount:<namespace>:<name> form, whatever its name holds. */
+function qualifiedMessage(name: string): string {
+  const form = 'not the system:serviceaccount:<namespace>:<name> form';
+  if (isServiceAccountName(name))
+    return `Give the bare service account name ${quote(name)}, ${form}.`;
+  const lower = name.toLowerCase();
+  if (isServiceAccountName(lower)) {
+    return `Give the bare service account name in lower case, ${quote(lower)}, ${form}.`;
+  }
+  return (
+    `Give the bare service account name, ${form}; and ${quote(name)} is not a service ` +
+    `account name either: ${SERVICE_ACCOUNT_RULE}.`
+  );
 }

@@ -3,13 +3,10 @@
  * stray whitespace, text around the blocks) is tolerated and recorded as a kind of change;
  * armor that does not pair up is refused. Nothing here decodes base64 or DER.
  */
-import { containsPrivateKey, PRIVATE_KEY_ADVICE } from './private-key.js';
 import type { ValidationReport } from './validation-report.js';
 
 /** The largest PEM text accepted, in bytes of UTF-8. */
 export const MAX_PEM_BYTES = 256 * 1024;
-/** The most certificates a bundle may hold. */
-export const MAX_CERTIFICATES = 50;
 
 /** A lossless change made to the PEM text, reported once per kind. */
 export type PemChange =
@@ -30,39 +27,24 @@ export interface PemBlocks {
 }
 
 const MARKER = /-----(BEGIN|END) ([^\n-]+)-----/g;
-const CERTIFICATE_BEGIN = /-----BEGIN CERTIFICATE-----/g;
 
-/** Splits a PEM text into blocks; undefined (with errors reported) when it cannot be used. */
+/**
+ * Splits a PEM text into blocks; undefined (with errors reported) when it cannot be used. Private
+ * keys in it were looked for with the rest of the request; this only reads its structure, in
+ * time linear in its length.
+ */
 export function readPemBlocks(
   text: string,
   pointer: string,
   report: ValidationReport,
 ): PemBlocks | undefined {
-  // A key is reported whatever else is wrong: whoever sent it must learn that it is exposed.
-  if (containsPrivateKey(text)) {
-    report.error(
-      pointer,
-      'PRIVATE_KEY_REJECTED',
-      `The PEM holds a private key. ${PRIVATE_KEY_ADVICE}`,
-    );
-  }
-  // The bounds come next so that a huge or crafted text costs no parsing work.
+  // The bound comes first so that a huge or crafted text costs no parsing work.
   if (Buffer.byteLength(text, 'utf8') > MAX_PEM_BYTES) {
     report.error(
       pointer,
       'PEM_TOO_LARGE',
       'The PEM is larger than 256 KiB; a CA bundle holds ' +
         "only Vault's root and intermediate certificates.",
-    );
-    return undefined;
-  }
-  const certificateCount = text.match(CERTIFICATE_BEGIN)?.length ?? 0;
-  if (certificateCount > MAX_CERTIFICATES) {
-    report.error(
-      pointer,
-      'PEM_TOO_MANY_CERTIFICATES',
-      `The PEM holds ${certificateCount} ` +
-        'certificates; at most 50 are accepted. Keep only the roots and intermediates of Vault.',
     );
     return undefined;
   }
@@ -154,8 +136,12 @@ function noteWhitespace(
   changes: Set<PemChange>,
 ): void {
   // Whitespace on lines of dropped text is dropped with the text, not reported on its own.
+  // Lines and spans both come in text order, so one walk over both finds the overlaps.
+  let span = 0;
   for (const line of lines) {
-    if (!spans.some(([start, end]) => line.start < end && line.end > start)) continue;
+    while (span < spans.length && (spans[span]?.[1] ?? 0) <= line.start) span += 1;
+    const [start = Infinity] = spans[span] ?? [];
+    if (line.end <= start) continue;
     if (line.indented) changes.add('indentation');
     if (line.trailing) changes.add('trailingWhitespace');
   }

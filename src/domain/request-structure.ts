@@ -7,7 +7,6 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { IntegrationRequest } from './integration-request.js';
 import { isJsonObject, lastToken } from './json-pointer.js';
-import { containsPrivateKey } from './private-key.js';
 import type { ValidationErrorCode } from './validation-codes.js';
 import { quote, type ValidationReport } from './validation-report.js';
 
@@ -21,8 +20,15 @@ const PRECEDENCE: ValidationErrorCode[] = [
   'FIELD_TYPE',
 ];
 
-/** Reports every structural problem of a request body that is a JSON object. */
-export function reportStructureErrors(input: Record<string, unknown>, report: ValidationReport) {
+/**
+ * Reports every structural problem of a request body that is a JSON object, except under the
+ * properties in `keyNames`, whose names hold a private key that no pointer may repeat.
+ */
+export function reportStructureErrors(
+  input: Record<string, unknown>,
+  keyNames: ReadonlySet<string>,
+  report: ValidationReport,
+) {
   const chosen = new Map<string, { code: ValidationErrorCode; error: ValueError }>();
   for (const error of compiledRequest.Errors(input)) {
     const code = codeOf(error);
@@ -33,9 +39,16 @@ export function reportStructureErrors(input: Record<string, unknown>, report: Va
   }
   for (const [pointer, { code, error }] of chosen) {
     // A property named with key text is reported by the private-key scan, at its parent.
-    if (containsPrivateKey(pointer)) continue;
+    if (isUnder(pointer, keyNames)) continue;
     report.error(pointer, code, messageOf(code, error));
   }
+}
+
+function isUnder(pointer: string, keyNames: ReadonlySet<string>): boolean {
+  for (const name of keyNames) {
+    if (pointer === name || pointer.startsWith(`${name}/`)) return true;
+  }
+  return false;
 }
 
 function codeOf(error: ValueError): ValidationErrorCode {

@@ -1,13 +1,16 @@
 /**
  * Reading the fields of one request section for the semantic checks. A field is only handed on
  * when it is structurally fine (a string) and holds no private key; single-line fields are
- * trimmed (with a warning) and refused when they hold control characters.
+ * trimmed (with a warning) and refused when they hold control or invisible format characters.
  */
 import { childPointer, isJsonObject } from './json-pointer.js';
-import type { ValidationReport } from './validation-report.js';
+import { codePointOf, type ValidationReport } from './validation-report.js';
 
 // C0 and C1 control characters, DEL included; line ends are only welcome in the PEM.
 const CONTROL_CHARACTER = /\p{Cc}/u;
+// Format characters (bidi overrides, zero-width joiners and spaces, tag characters) make a value
+// read differently from what it is; a lone surrogate is not text at all.
+const FORMAT_CHARACTER = /[\p{Cf}\p{Cs}]/u;
 
 /** The string fields of one section of the request, read with the house rules. */
 export class SectionReader {
@@ -54,6 +57,17 @@ export class SectionReader {
         pointer,
         'FIELD_CONTROL_CHARACTERS',
         `${key} holds control characters (a line break, tab or similar); remove them.`,
+      );
+      return undefined;
+    }
+    const format = FORMAT_CHARACTER.exec(trimmed);
+    if (format !== null) {
+      this.report.error(
+        pointer,
+        'FIELD_FORMAT_CHARACTERS',
+        `${key} holds the invisible character ${codePointOf(format[0])} (a bidi control, ` +
+          'zero-width character or lone surrogate), which makes it read as something it is ' +
+          'not; remove it.',
       );
       return undefined;
     }

@@ -15,7 +15,7 @@ import {
 } from './request-sections.js';
 import { reportStructureErrors } from './request-structure.js';
 import { SectionReader } from './section-reader.js';
-import { sortByPointer, ValidationReport } from './validation-report.js';
+import { ValidationReport } from './validation-report.js';
 
 /** What the service decides for validation: http Vault URLs, and the time to check validity. */
 export interface ValidationOptions {
@@ -47,12 +47,13 @@ export function validateIntegrationRequest(
   }
   const pemIsText = isJsonObject(input.caBundle) && typeof input.caBundle.pem === 'string';
   const privateKeys = reportPrivateKeys(input, pemIsText ? PEM_POINTER : undefined, report);
-  reportStructureErrors(input, report);
+  reportStructureErrors(input, privateKeys.names, report);
 
-  const reader = (key: string) => new SectionReader(input[key], `/${key}`, report, privateKeys);
+  const reader = (key: string) =>
+    new SectionReader(input[key], `/${key}`, report, privateKeys.fields);
   const integration = normalizeSections(input, reader, options, report);
   if (integration === undefined || report.errorCount > 0) return failure(report);
-  return { ok: true, integration, warnings: sortByPointer(report.warnings) };
+  return { ok: true, integration, warnings: report.listWarnings() };
 }
 
 function normalizeSections(
@@ -78,9 +79,5 @@ function normalizeSections(
 }
 
 function failure(report: ValidationReport): ValidationResult {
-  return {
-    ok: false,
-    errors: sortByPointer(report.errors),
-    warnings: sortByPointer(report.warnings),
-  };
+  return { ok: false, errors: report.listErrors(), warnings: report.listWarnings() };
 }

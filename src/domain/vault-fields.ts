@@ -3,9 +3,22 @@
  * auth method and the Vault Enterprise namespace. Harmless spellings are rewritten (with a
  * warning) into the form TSM expects; wrong ones are refused with a hint.
  */
+import type { ValidationErrorCode } from './validation-codes.js';
 import { quote, type ValidationReport } from './validation-report.js';
+import { findPathProblem, type PathProblem } from './vault-path-text.js';
 
-const PRINTABLE_ASCII_WITHOUT_SPACE = /^[\x21-\x7e]*$/;
+const MOUNT_PROBLEM_CODES: Record<PathProblem['kind'], ValidationErrorCode> = {
+  characters: 'MOUNT_PATH_CHARACTERS',
+  urlCharacters: 'MOUNT_PATH_URL_CHARACTERS',
+  dotSegment: 'MOUNT_PATH_DOT_SEGMENT',
+};
+const NAMESPACE_PROBLEM_CODES: Record<PathProblem['kind'], ValidationErrorCode> = {
+  characters: 'NAMESPACE_CHARACTERS',
+  urlCharacters: 'NAMESPACE_URL_CHARACTERS',
+  dotSegment: 'NAMESPACE_DOT_SEGMENT',
+};
+// Letters, digits, "-" and "_", with "." only inside: never a "." or ".." segment.
+const NAMESPACE_SEGMENT = /^[A-Za-z0-9_-](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/;
 // Top-level Vault paths that are not auth/ and so cannot hold the Kubernetes auth method.
 const NON_AUTH_TOP_LEVEL = new Set(['sys', 'audit', 'cubbyhole', 'identity']);
 const RESERVED_NAMESPACES = new Set(['root', 'sys', 'audit', 'auth', 'cubbyhole', 'identity']);
@@ -37,26 +50,19 @@ export function normalizeMountPath(text: string, pointer: string, report: Valida
 }
 
 function mountSegments(text: string, pointer: string, report: ValidationReport) {
-  if (!PRINTABLE_ASCII_WITHOUT_SPACE.test(text)) {
+  const refused = findPathProblem(text);
+  if (refused !== undefined) {
     report.error(
       pointer,
-      'MOUNT_PATH_CHARACTERS',
-      'A Vault mount path holds printable ASCII without spaces; remove the other characters.',
+      MOUNT_PROBLEM_CODES[refused.kind],
+      `The mount path ${quote(text)} ${refused.problem}, e.g. /v1/auth/kubernetes.`,
     );
     return undefined;
   }
   const segments = text.split('/').filter((segment) => segment !== '');
-  if (segments.some((segment) => segment === '.' || segment === '..')) {
-    report.error(
-      pointer,
-      'MOUNT_PATH_DOT_SEGMENT',
-      `${quote(text)} holds a "." or ".." ` +
-        'segment; name the mount directly, e.g. /v1/auth/kubernetes.',
-    );
-    return undefined;
-  }
-  const withoutVersion = segments[0] === 'v1' ? segments.slice(1) : segments;
-  const first = withoutVersion[0] ?? '';
+  // The prefixes are recognized in any case, so that /V1/auth/x does not become a mount "V1".
+  const withoutVersion = segments[0]?.toLowerCase() === 'v1' ? segments.slice(1) : segments;
+  const first = withoutVersion[0]?.toLowerCase() ?? '';
   if ((withoutVersion !== segments && first !== 'auth') || NON_AUTH_TOP_LEVEL.has(first)) {
     report.error(
       pointer,
@@ -104,24 +110,8 @@ export function normalizeNamespace(text: string, pointer: string, report: Valida
     );
     return undefined;
   }
-  if (/\s/.test(stripped)) {
-    report.error(
-      pointer,
-      'NAMESPACE_CHARACTERS',
-      `${quote(stripped)} holds spaces; Vault ` + 'namespace names have none.',
-    );
-    return undefined;
-  }
-  const segments = stripped.split('/');
-  if (segments.includes('')) {
-    report.error(
-      pointer,
-      'NAMESPACE_EMPTY_SEGMENT',
-      `${quote(stripped)} has an empty ` +
-        'segment; nest namespaces with single slashes, e.g. admin/team-a.',
-    );
-    return undefined;
-  }
+  const segments = namespaceSegments(stripped, pointer, report);
+  if (segments === undefined) return undefined;
   const reserved = segments.find((segment) => RESERVED_NAMESPACES.has(segment));
   if (reserved !== undefined) {
     report.error(pointer, 'NAMESPACE_RESERVED', reservedMessage(reserved, stripped));
@@ -135,6 +125,39 @@ export function normalizeNamespace(text: string, pointer: string, report: Valida
     );
   }
   return stripped;
+}
+
+function namespaceSegments(namespace: string, pointer: string, report: ValidationReport) {
+  const refused = findPathProblem(namespace);
+  if (refused !== undefined) {
+    report.error(
+      pointer,
+      NAMESPACE_PROBLEM_CODES[refused.kind],
+      `The namespace ${quote(namespace)} ${refused.problem}, e.g. admin/team-a.`,
+    );
+    return undefined;
+  }
+  const segments = namespace.split('/');
+  if (segments.includes('')) {
+    report.error(
+      pointer,
+      'NAMESPACE_EMPTY_SEGMENT',
+      `${quote(namespace)} has an empty ` +
+        'segment; nest namespaces with single slashes, e.g. admin/team-a.',
+    );
+    return undefined;
+  }
+  const invalid = segments.find((segment) => !NAMESPACE_SEGMENT.test(segment));
+  if (invalid !== undefined) {
+    report.error(
+      pointer,
+      'NAMESPACE_SEGMENT_INVALID',
+      `The namespace segment ${quote(invalid)} is not usable: a segment holds letters, digits, ` +
+        '"-" and "_", and "." only between them, e.g. admin/team-a.',
+    );
+    return undefined;
+  }
+  return segments;
 }
 
 function reservedMessage(reserved: string, namespace: string): string {

@@ -4,20 +4,27 @@
  * endpoints that make Vault generate the key, or that sign without the role's rules, are refused.
  */
 import { isRoleName, ROLE_NAME_RULE } from './identifiers.js';
+import type { ValidationErrorCode } from './validation-codes.js';
 import { quote, type ValidationReport } from './validation-report.js';
+import { findPathProblem, type PathProblem } from './vault-path-text.js';
 
-const PRINTABLE_ASCII_WITHOUT_SPACE = /^[\x21-\x7e]*$/;
+const PROBLEM_CODES: Record<PathProblem['kind'], ValidationErrorCode> = {
+  characters: 'VAULT_PATH_CHARACTERS',
+  urlCharacters: 'VAULT_PATH_URL_CHARACTERS',
+  dotSegment: 'VAULT_PATH_DOT_SEGMENT',
+};
 const PRIVILEGED_ENDPOINTS = new Set(['sign-verbatim', 'sign-intermediate', 'sign-self-issued']);
 const RESERVED_MOUNTS = new Set(['sys', 'auth', 'audit', 'cubbyhole', 'identity']);
 const SIGN_SHAPES = '<mount>/sign/<role> or <mount>/issuer/<issuer>/sign/<role>';
 
 /** The sign path without /v1/ or slashes at either end; undefined when refused. */
 export function normalizeSignPath(text: string, pointer: string, report: ValidationReport) {
-  if (!PRINTABLE_ASCII_WITHOUT_SPACE.test(text)) {
+  const refused = findPathProblem(text);
+  if (refused !== undefined) {
     report.error(
       pointer,
-      'VAULT_PATH_CHARACTERS',
-      'A Vault path holds printable ASCII without spaces; remove the other characters.',
+      PROBLEM_CODES[refused.kind],
+      `The sign path ${quote(text)} ${refused.problem}, e.g. pki_int/sign/example-dot-com.`,
     );
     return undefined;
   }
@@ -34,9 +41,10 @@ export function normalizeSignPath(text: string, pointer: string, report: Validat
 }
 
 function tidy(text: string): string {
-  const single = text.replace(/\/{2,}/g, '/');
-  const withoutVersion = single.startsWith('/v1/') ? single.slice('/v1'.length) : single;
-  return withoutVersion.replace(/^\/|\/$/g, '');
+  const segments = text.split('/').filter((segment) => segment !== '');
+  // Vault's API prefix, in whatever case it was typed; TSM adds it itself.
+  const withoutVersion = segments[0]?.toLowerCase() === 'v1' ? segments.slice(1) : segments;
+  return withoutVersion.join('/');
 }
 
 function checkSegments(

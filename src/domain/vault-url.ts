@@ -3,11 +3,15 @@
  * so the only accepted form is scheme://host:port. The URL is never quoted back: it may carry
  * credentials, and only its host is repeated in hints.
  */
+import { checkHost } from './vault-url-host.js';
 import { quote, type ValidationReport } from './validation-report.js';
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const HOST_AND_PORT = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d*))?$/;
 const VAULT_DEFAULT_PORT = 8200;
+// Hints name the host as a placeholder when the one given is refused.
+const HOST_PLACEHOLDER = '<host>';
+const WRITE = 'write https://<host>:<port>.';
 
 /** The raw parts of the URL text, taken before WHATWG parsing hides an explicit :443. */
 interface RawParts {
@@ -32,7 +36,8 @@ export function normalizeVaultUrl(
 
   const { raw, host } = parts;
   const errorsBefore = report.errorCount;
-  checkScheme(raw.scheme, allowHttp, pointer, report);
+  // Hints show the form to use: https whenever the scheme given is refused.
+  const scheme = checkScheme(raw.scheme, allowHttp, pointer, report);
   if (raw.userInfo) {
     report.error(
       pointer,
@@ -41,14 +46,26 @@ export function normalizeVaultUrl(
         'Kubernetes service account, and a URL is no place for credentials.',
     );
   }
-  const port = checkPort(raw, host, pointer, report);
-  checkRest(raw, `${raw.scheme}://${host}:${port ?? VAULT_DEFAULT_PORT}`, pointer, report);
-  if (report.errorCount > errorsBefore || port === undefined) return undefined;
+  const hintHost = host ?? HOST_PLACEHOLDER;
+  const port = checkPort(raw, `${scheme}://${hintHost}`, pointer, report);
+  checkRest(raw, `${scheme}://${hintHost}:${port ?? VAULT_DEFAULT_PORT}`, pointer, report);
+  if (report.errorCount > errorsBefore || port === undefined || host === undefined) {
+    return undefined;
+  }
   return `${raw.scheme}://${host}:${port}`;
 }
 
-/** The raw parts and the parsed host (lower case, IPv6 in brackets), when the URL parses. */
+/** The raw parts and the host to use (undefined when refused), when the URL parses. */
 function readParts(text: string, pointer: string, report: ValidationReport) {
+  if (text.includes('\\')) {
+    report.error(
+      pointer,
+      'VAULT_URL_BACKSLASH',
+      'Remove the backslash from the Vault URL: URL parsers read "\\" as "/", so the host ' +
+        'reached could be another than the one written. Write https://<host>:<port>.',
+    );
+    return undefined;
+  }
   const raw = splitRaw(text);
   if (raw === undefined) {
     report.error(
@@ -58,13 +75,20 @@ function readParts(text: string, pointer: string, report: ValidationReport) {
     );
     return undefined;
   }
-  const parsed = URL.canParse(text) ? new URL(text) : undefined;
-  if (parsed === undefined || raw.host === '') {
-    const code = raw.host === '' ? 'VAULT_URL_HOST_REQUIRED' : 'VAULT_URL_INVALID';
-    report.error(pointer, code, 'The Vault URL is not a valid URL; write https://<host>:<port>.');
+  if (raw.host === '') {
+    report.error(pointer, 'VAULT_URL_HOST_REQUIRED', `The Vault URL has no host; ${WRITE}`);
     return undefined;
   }
-  return { raw, host: parsed.hostname };
+  const parsed = URL.canParse(text) ? new URL(text).hostname : undefined;
+  const errorsBefore = report.errorCount;
+  const host = checkHost({ written: raw.host, parsed }, pointer, report);
+  // A refused host is reported on its own; the rest of the URL is still checked.
+  if (report.errorCount > errorsBefore) return { raw, host: undefined };
+  if (parsed === undefined) {
+    report.error(pointer, 'VAULT_URL_INVALID', `The Vault URL is not a valid URL; ${WRITE}`);
+    return undefined;
+  }
+  return { raw, host };
 }
 
 function splitRaw(text: string): RawParts | undefined {
@@ -91,13 +115,24 @@ function splitRaw(text: string): RawParts | undefined {
   };
 }
 
+/** Reports a scheme that is not usable; returns the scheme that hints should show. */
 function checkScheme(
   scheme: string,
   allowHttp: boolean,
   pointer: string,
   report: ValidationReport,
 ) {
-  if (scheme === 'https' || (scheme === 'http' && allowHttp)) return;
+  if (scheme === 'https') return scheme;
+  if (scheme === 'http' && allowHttp) {
+    report.warn(
+      pointer,
+      'VAULT_URL_NOT_TLS',
+      'The Vault URL uses http://, which this service allows (ALLOW_HTTP_VAULT=true), so TSM ' +
+        'reaches Vault without TLS: its login and every certificate cross the network in clear ' +
+        'text. Use https:// outside a test setup.',
+    );
+    return scheme;
+  }
   const hint =
     scheme === 'http'
       ? 'Vault must be reached over TLS: use https:// ' +
@@ -108,18 +143,28 @@ function checkScheme(
     'VAULT_URL_SCHEME',
     `The Vault URL scheme ${quote(scheme)} is not usable. ${hint}`,
   );
+  return 'https';
 }
 
-function checkPort(raw: RawParts, host: string, pointer: string, report: ValidationReport) {
+function checkPort(raw: RawParts, origin: string, pointer: string, report: ValidationReport) {
   const port = raw.port === undefined || raw.port === '' ? undefined : Number(raw.port);
-  if (port !== undefined && port >= 1 && port <= 65535) return port;
-  report.error(
-    pointer,
-    'VAULT_URL_PORT_REQUIRED',
-    `Give the port of Vault explicitly (1 to 65535), e.g. ${raw.scheme}://${host}:8200 ` +
-      '(Vault listens on 8200 by default).',
-  );
-  return undefined;
+  if (port === undefined || port < 1 || port > 65535) {
+    report.error(
+      pointer,
+      'VAULT_URL_PORT_REQUIRED',
+      `Give the port of Vault explicitly (1 to 65535), e.g. ${origin}:8200 ` +
+        '(Vault listens on 8200 by default).',
+    );
+    return undefined;
+  }
+  if (raw.port !== String(port)) {
+    report.warn(
+      pointer,
+      'VAULT_URL_PORT_NORMALIZED',
+      `Removed the leading zeros of the port ${quote(raw.port ?? '')}: ${port}.`,
+    );
+  }
+  return port;
 }
 
 function checkRest(raw: RawParts, origin: string, pointer: string, report: ValidationReport) {

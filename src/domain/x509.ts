@@ -6,8 +6,10 @@
 import 'reflect-metadata';
 
 export {
+  AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
   KeyUsageFlags,
   KeyUsagesExtension,
+  SubjectKeyIdentifierExtension,
   X509Certificate as ParsedCertificate,
 } from '@peculiar/x509';

@@ -1,11 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { SubjectKeyIdentifierExtension } from '../../src/domain/x509.js';
 import {
   bundleOf,
   makeIntermediate,
   makeLeaf,
   makeRoot,
   withMd5Signature,
+  type MadeCertificate,
 } from '../support/certificates.js';
 import { codes, errorsOf, integrationOf, validate, withCaBundle } from './support/requests.js';
 
@@ -30,6 +32,14 @@ function expectNamed(message: string | undefined, position: number, subject: str
   );
 }
 
+/** The certificate with the last byte of its signature changed. */
+function withDamagedSignature(made: MadeCertificate): string {
+  const der = Buffer.from(made.certificate.rawData);
+  der.writeUInt8((der.at(-1) ?? 0) ^ 0x01, der.length - 1);
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
 function block(label: string, body = 'AAAA'): string {
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
@@ -42,11 +52,24 @@ describe('bounds, checked before any parsing', () => {
     expect(refuse(root.pem + padding).found).toEqual(only('PEM_TOO_LARGE'));
   });
 
-  it('refuses more than 50 certificates', async () => {
-    const root = await makeRoot();
+  it('refuses more than 50 distinct certificates', async () => {
+    const roots = await Promise.all(Array.from({ length: 51 }, () => makeRoot()));
+    const { found, messages } = refuse(bundleOf(...roots));
 
-    expect(refuse(root.pem.repeat(51)).found).toEqual(only('PEM_TOO_MANY_CERTIFICATES'));
-    expect(integrationOf(validate(withCaBundle({ pem: root.pem.repeat(50) })))).toBeDefined();
+    expect(found).toEqual(only('PEM_TOO_MANY_CERTIFICATES'));
+    expect(messages[0]).toContain('51 distinct certificates; at most 50');
+    expect(
+      integrationOf(validate(withCaBundle({ pem: bundleOf(...roots.slice(1)) }))),
+    ).toBeDefined();
+  });
+
+  it('counts a certificate given 60 times once, dropping the copies', async () => {
+    const root = await makeRoot();
+    const result = validate(withCaBundle({ pem: root.pem.repeat(60) }));
+
+    expect(integrationOf(result).caBundle).toMatchObject({ pem: root.pem });
+    expect(codes(result.warnings)).toEqual([{ pointer: PEM, code: 'PEM_DUPLICATE_DROPPED' }]);
+    expect(result.warnings[0]?.message).toContain('certificate 11 (same as 1) and 49 more.');
   });
 });
 
@@ -194,13 +217,26 @@ describe('chains', () => {
   });
 
   it('refuses an intermediate whose signature does not verify against its issuer', async () => {
+    const root = await makeRoot({ subject: 'Root' });
+    const intermediate = await makeIntermediate(root, { subject: 'Issuing' });
+    const { found, messages } = refuse(withDamagedSignature(intermediate) + root.pem);
+
+    expect(found).toEqual(only('PEM_SIGNATURE_INVALID'));
+    expectNamed(messages[0], 1, 'CN=Issuing');
+  });
+
+  it('refuses an intermediate whose issuer by name has another key identifier', async () => {
     const impostor = await makeRoot({ subject: 'Root' });
     const root = await makeRoot({ subject: 'Root' });
     const intermediate = await makeIntermediate(impostor, { subject: 'Issuing' });
     const { found, messages } = refuse(bundleOf(intermediate, root));
+    const keyId = (impostor.certificate.getExtension(SubjectKeyIdentifierExtension)?.keyId ?? '')
+      .toUpperCase()
+      .replace(/(..)(?!$)/g, '$1:');
 
-    expect(found).toEqual(only('PEM_SIGNATURE_INVALID'));
+    expect(found).toEqual(only('PEM_ISSUER_MISSING'));
     expectNamed(messages[0], 1, 'CN=Issuing');
+    expect(messages[0]).toContain(`with the key identifier ${keyId}, and no certificate`);
   });
 
   it('accepts a chain to either of two roots of one name (a root being rotated)', async () => {

@@ -103,6 +103,21 @@ describe('whitespace and control characters', () => {
   });
 });
 
+describe('invisible format characters', () => {
+  it.each([
+    ['a bidi override in a description', { description: 'invoice\u202Efdp.exe' }, 'description'],
+    ['a name made only of zero-width spaces', { name: '\u200B\u200B' }, 'name'],
+    ['a zero-width joiner in an id', { id: 'my-vault\u200Daccount' }, 'id'],
+    ['a lone surrogate in a role name', { roleName: 'pki\uD800int' }, 'roleName'],
+  ])('refuses %s, naming the character by code point', (_, fields, field) => {
+    const { found, messages } = refusedAccount(fields);
+
+    expect(found).toEqual([{ pointer: `/account/${field}`, code: 'FIELD_FORMAT_CHARACTERS' }]);
+    expect(messages[0]).toMatch(/U\+(202E|200B|200D|D800)/);
+    expect(messages[0]).not.toMatch(/[\u200B-\u200D\u202E]|[\uD800-\uDFFF]/);
+  });
+});
+
 describe('the Vault role name', () => {
   it.each(['pki_int', '_role', 'role_', 'a', 'web.example-com'])('accepts %j', (roleName) => {
     expect(integrationOf(validate(withAccount({ roleName }))).account.roleName).toBe(roleName);
@@ -141,6 +156,29 @@ describe('the Kubernetes service account name', () => {
       { pointer: '/account/serviceAccountName', code: 'SERVICE_ACCOUNT_QUALIFIED' },
     ]);
     expect(messages[0]).toContain('"vault-issuer"');
+  });
+
+  it('suggests the bare name in lower case when that makes it valid', () => {
+    const { found, messages } = refusedAccount({
+      serviceAccountName: 'system:serviceaccount:ns:Vault-Issuer',
+    });
+
+    expect(found).toEqual([
+      { pointer: '/account/serviceAccountName', code: 'SERVICE_ACCOUNT_QUALIFIED' },
+    ]);
+    expect(messages[0]).toContain('in lower case, "vault-issuer"');
+  });
+
+  it('says what is wrong with a qualified name whose bare name is invalid too', () => {
+    const { found, messages } = refusedAccount({
+      serviceAccountName: 'system:serviceaccount:ns:vault_issuer',
+    });
+
+    expect(found).toEqual([
+      { pointer: '/account/serviceAccountName', code: 'SERVICE_ACCOUNT_QUALIFIED' },
+    ]);
+    expect(messages[0]).toContain('"vault_issuer" is not a service account name either');
+    expect(messages[0]).toContain('lower-case letters, digits, "-" and "."');
   });
 
   it('refuses upper case, giving the lower-case name', () => {

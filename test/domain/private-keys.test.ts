@@ -102,3 +102,96 @@ describe('private keys', () => {
     ]);
   });
 });
+
+/** The base64 body of a PEM key, its armor lines removed, as lines of 64 characters. */
+function bodyOf(pem: string): string {
+  return `${keyLines(pem).join('\n')}\n`;
+}
+
+/** A fresh EC key as one line of base64 of its SEC1 DER, as a tester pasted it. */
+function oneLineSec1(): string {
+  return keyLines(makePrivateKeyPem('ec')).join('');
+}
+
+describe('private keys without their armor', () => {
+  const bodies = {
+    'PKCS#1': () => bodyOf(makePrivateKeyPem('rsa')),
+    'PKCS#8': () => bodyOf(makePrivateKeyPem('pkcs8')),
+    SEC1: () => bodyOf(makePrivateKeyPem('ec')),
+    'base64 of an armored key': () => `${Buffer.from(makePrivateKeyPem()).toString('base64')}\n`,
+    'armor with two dashes': () => makePrivateKeyPem().replace(/-----/g, '--'),
+    'armor with em dashes': () => makePrivateKeyPem().replace(/-----/g, '\u2014\u2014'),
+  };
+
+  it.each(Object.entries(bodies))(
+    'refuses %s between the certificates of the PEM, though that text is dropped',
+    async (_, make) => {
+      const root = await makeRoot();
+      const key = make();
+      const result = validate(withCaBundle({ pem: root.pem + key }));
+      const errors = errorsOf(result);
+
+      expect(codes(errors)).toEqual([{ pointer: '/caBundle/pem', code: 'PRIVATE_KEY_REJECTED' }]);
+      expect(errors[0]?.message).toMatch(/exposed/);
+      expectNoKeyText(
+        [...errors, ...result.warnings].map((finding) => finding.message),
+        key,
+      );
+    },
+  );
+
+  it.each(['vaultPath', 'label', 'name', 'description'])(
+    'refuses a one-line SEC1 key in certificateAuthority.%s without quoting it',
+    (field) => {
+      const key = oneLineSec1();
+      const result = validate(withCertificateAuthority({ [field]: key }));
+      const errors = errorsOf(result);
+
+      expect(codes(errors)).toEqual([
+        { pointer: `/certificateAuthority/${field}`, code: 'PRIVATE_KEY_REJECTED' },
+      ]);
+      for (const error of errors) expect(error.message).not.toContain(key.slice(0, 24));
+    },
+  );
+
+  it.each(['roleName', 'serviceAccountName', 'namespace', 'mountPath'])(
+    'refuses a one-line SEC1 key in account.%s, also inside other text',
+    (field) => {
+      const key = oneLineSec1();
+      const result = validate(withAccount({ [field]: `key: ${key} (do not share)` }));
+
+      expect(codes(errorsOf(result))).toEqual([
+        { pointer: `/account/${field}`, code: 'PRIVATE_KEY_REJECTED' },
+      ]);
+    },
+  );
+
+  it('accepts base64 that is not a key, such as a certificate in a description', async () => {
+    const root = await makeRoot();
+    const description = keyLines(root.pem).join('');
+    const result = validate(withCertificateAuthority({ description }));
+
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('values quoted back in messages', () => {
+  it('elide a long run of base64 that may be a secret', () => {
+    const token = Buffer.from('a token that is not a key, 0123456789').toString('base64');
+    const result = validate(withAccount({ roleName: `role:${token}` }));
+    const [error] = errorsOf(result);
+
+    expect(error?.code).toBe('ROLE_NAME_INVALID');
+    expect(error?.message).toContain('"role:[base64 elided]"');
+    expect(error?.message).not.toContain(token.slice(0, 12));
+  });
+
+  it('escape bidi and zero-width characters, never showing them', () => {
+    const body = { ...validRequest(), ['note\u202Egnp.exe\u200B']: 1 };
+    const [error] = errorsOf(validate(body));
+
+    expect(error?.code).toBe('UNKNOWN_FIELD');
+    expect(error?.message).toContain('"note\\u202egnp.exe\\u200b"');
+    expect(error?.message).not.toMatch(/[\u202E\u200B]/);
+  });
+});

@@ -105,3 +105,51 @@ describe('the Vault namespace', () => {
     expect(refused({ namespace }).found).toEqual([{ pointer: NAMESPACE, code }]);
   });
 });
+
+describe('mount paths and namespaces that would reach another Vault path', () => {
+  it.each([
+    ['/v1/auth/%2e%2e/sys', 'MOUNT_PATH_URL_CHARACTERS', 'Vault decodes percent-encoding'],
+    ['/v1/auth/.%2e/sys', 'MOUNT_PATH_URL_CHARACTERS', 'Vault decodes percent-encoding'],
+    ['/v1/auth/k8s?x=1', 'MOUNT_PATH_URL_CHARACTERS', 'which ends the path'],
+    ['/v1/auth/k8s#f', 'MOUNT_PATH_URL_CHARACTERS', 'which ends the path'],
+    ['/v1/auth/k8s\\..\\..\\sys', 'MOUNT_PATH_URL_CHARACTERS', 'read as "/"'],
+    ['/v1/auth/k8s/../../sys', 'MOUNT_PATH_DOT_SEGMENT', 'Vault resolves'],
+  ])('refuses the mount path %j as %s, with a hint', (mountPath, code, hint) => {
+    const { found, messages } = refused({ mountPath });
+
+    expect(found).toEqual([{ pointer: MOUNT, code }]);
+    expect(messages[0]).toContain(hint);
+  });
+
+  it.each(['/V1/auth/k8s', 'V1/AUTH/k8s', '/v1/Auth/k8s/'])(
+    'reads the v1 and auth prefixes of %j in any case',
+    (mountPath) => {
+      const { account: normalized, warnings } = account({ mountPath });
+
+      expect(normalized.mountPath).toBe('/v1/auth/k8s');
+      expect(warnings).toEqual([{ pointer: MOUNT, code: 'MOUNT_PATH_NORMALIZED' }]);
+    },
+  );
+
+  it.each([
+    ['..', 'NAMESPACE_DOT_SEGMENT', 'Vault resolves'],
+    ['admin/../x', 'NAMESPACE_DOT_SEGMENT', 'Vault resolves'],
+    ['./admin', 'NAMESPACE_DOT_SEGMENT', 'Vault resolves'],
+    ['admin/%2e%2e', 'NAMESPACE_URL_CHARACTERS', 'Vault decodes percent-encoding'],
+    ['admin?x', 'NAMESPACE_URL_CHARACTERS', 'which ends the path'],
+    ['admin\\team', 'NAMESPACE_URL_CHARACTERS', 'read as "/"'],
+    ['admin\u200b', 'FIELD_FORMAT_CHARACTERS', 'U+200B'],
+    ['admin/t\u00ebam', 'NAMESPACE_CHARACTERS', 'U+00EB'],
+    ['admin/.team', 'NAMESPACE_SEGMENT_INVALID', '"." only between them'],
+    ['admin/team:a', 'NAMESPACE_SEGMENT_INVALID', 'letters, digits, "-" and "_"'],
+  ])('refuses the namespace %j as %s, with a hint', (namespace, code, hint) => {
+    const { found, messages } = refused({ namespace });
+
+    expect(found).toEqual([{ pointer: NAMESPACE, code }]);
+    expect(messages[0]).toContain(hint);
+  });
+
+  it.each(['team.a', 'admin/team_a-1', 'A1'])('keeps the namespace %j', (namespace) => {
+    expect(account({ namespace })).toMatchObject({ account: { namespace }, warnings: [] });
+  });
+});

@@ -75,3 +75,33 @@ describe('the sign path', () => {
     expect(refused(vaultPath).found).toEqual([{ pointer: POINTER, code }]);
   });
 });
+
+describe('sign paths that would reach another Vault path', () => {
+  it.each([
+    ['pki/../sys/sign/x', 'VAULT_PATH_DOT_SEGMENT', '"." or ".." segment'],
+    ['../../sys/sign/x', 'VAULT_PATH_DOT_SEGMENT', '"." or ".." segment'],
+    ['pki/sign/../../sys/raw/sign/x', 'VAULT_PATH_DOT_SEGMENT', 'Vault resolves'],
+    ['pki/./sign/web', 'VAULT_PATH_DOT_SEGMENT', 'name the path directly'],
+    ['%73ys/sign/role', 'VAULT_PATH_URL_CHARACTERS', 'Vault decodes percent-encoding'],
+    ['pki/%2e%2e/sys/sign/role', 'VAULT_PATH_URL_CHARACTERS', 'write the characters'],
+    ['pki\\..\\sys/sign/role', 'VAULT_PATH_URL_CHARACTERS', 'read as "/"'],
+    ['pki/sign/web?x=1', 'VAULT_PATH_URL_CHARACTERS', '"?", which ends the path'],
+    ['pki/sign/web#f', 'VAULT_PATH_URL_CHARACTERS', '"#", which ends the path'],
+    ['pki/sign/wéb', 'VAULT_PATH_CHARACTERS', 'holds U+00E9'],
+  ])('refuses %j as %s, with a hint', (vaultPath, code, hint) => {
+    const { found, messages } = refused(vaultPath);
+
+    expect(found).toEqual([{ pointer: POINTER, code }]);
+    expect(messages[0]).toContain(hint);
+  });
+
+  it.each(['v1/pki/sign/role', '/V1/pki/sign/role', 'V1//pki/sign/role/'])(
+    'drops a v1 prefix in any case: %j',
+    (vaultPath) => {
+      expect(accepted(vaultPath)).toEqual({
+        vaultPath: 'pki/sign/role',
+        warnings: [{ pointer: POINTER, code: 'VAULT_PATH_NORMALIZED' }],
+      });
+    },
+  );
+});

@@ -95,3 +95,83 @@ describe('the Vault URL', () => {
     expect(messages.join(' ')).not.toMatch(/jdoe|pw-9z/);
   });
 });
+
+describe('a Vault URL host that a URL parser would rewrite', () => {
+  it.each([
+    [
+      'https://v\u0430ult.example.internal:8200',
+      'a Cyrillic letter',
+      '"xn--vult-53d.example.internal"',
+    ],
+    ['https://vault\u3002example:8200', 'an ideographic full stop', 'non-ASCII characters'],
+    ['https://vault%2eexample:8200', 'percent-encoding', 'URL parsers decode it'],
+  ])('refuses %s (%s), and says why', (vaultUrl, _, hint) => {
+    const { found, messages } = refused(vaultUrl);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_HOST_CHARACTERS' }]);
+    expect(messages[0]).toContain(hint);
+  });
+
+  it.each(['0x7f.1', '127.1', '2130706433', '0177.0.0.1', '127.000.000.001'])(
+    'refuses the IPv4 form %s, naming the address a parser makes of it',
+    (host) => {
+      const { found, messages } = refused(`https://${host}:8200`);
+
+      expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_HOST_AMBIGUOUS' }]);
+      expect(messages[0]).toContain('this one as 127.0.0.1');
+    },
+  );
+
+  it('rewrites a long IPv6 form, with a warning', () => {
+    expect(accepted('https://[0:0:0:0:0:0:0:1]:8200')).toEqual({
+      vaultUrl: 'https://[::1]:8200',
+      warnings: [{ pointer: POINTER, code: 'VAULT_URL_HOST_NORMALIZED' }],
+    });
+  });
+
+  it('drops leading zeros of the port, with a warning', () => {
+    expect(accepted('https://vault.example.internal:08200')).toEqual({
+      vaultUrl: 'https://vault.example.internal:8200',
+      warnings: [{ pointer: POINTER, code: 'VAULT_URL_PORT_NORMALIZED' }],
+    });
+  });
+
+  it.each([
+    'https://evil.example\\@vault.example.internal:8200',
+    'https://vault.example.internal:8200\\@evil.example',
+    'https:\\\\vault.example.internal:8200',
+  ])('refuses a backslash anywhere: %s', (vaultUrl) => {
+    const { found, messages } = refused(vaultUrl);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_BACKSLASH' }]);
+    expect(messages[0]).toContain('read "\\" as "/"');
+  });
+});
+
+describe('a Vault URL over http', () => {
+  it('is accepted where the configuration allows it, with a warning that TLS is off', () => {
+    const result = validate(withAccount({ vaultUrl: 'http://127.0.0.1:8200' }), {
+      allowHttpVault: true,
+    });
+
+    expect(integrationOf(result).account.vaultUrl).toBe('http://127.0.0.1:8200');
+    expect(codes(result.warnings)).toEqual([{ pointer: POINTER, code: 'VAULT_URL_NOT_TLS' }]);
+    expect(result.warnings[0]?.message).toContain('without TLS');
+  });
+
+  it('is refused elsewhere, and every other hint shows the https form', () => {
+    const { found, messages } = refused('http://vault.example.internal/v1?x=1#y');
+
+    expect(found.map((finding) => finding.code)).toEqual([
+      'VAULT_URL_SCHEME',
+      'VAULT_URL_PORT_REQUIRED',
+      'VAULT_URL_QUERY',
+      'VAULT_URL_FRAGMENT',
+      'VAULT_URL_V1_PATH',
+    ]);
+    for (const message of messages.slice(1)) {
+      expect(message).toContain('https://vault.example.internal:8200');
+      expect(message).not.toContain('http://');
+    }
+  });
+});
