@@ -21,7 +21,10 @@ import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
-import { createIntegrationService } from './orchestration/integration-service.js';
+import {
+  createIntegrationService,
+  type IntegrationService,
+} from './orchestration/integration-service.js';
 import type { Store } from './storage/store.js';
 import type { TsmClient } from './tsm/types.js';
 import { SERVICE_VERSION } from './version.js';
@@ -36,6 +39,13 @@ export interface AppParts {
 
 /** Request ids a caller may choose: short and printable, so they are safe in logs and headers. */
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The integration use cases, for the server's lifecycle and for tests. */
+    integrations: IntegrationService;
+  }
+}
 
 /** How long a client may take to send a whole request (not to get the answer). */
 const REQUEST_RECEIPT_TIMEOUT_MS = 30_000;
@@ -69,11 +79,20 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   const service = createIntegrationService({
     tsm,
     store,
+    logger,
     now: parts.now ?? (() => new Date()),
     newId: randomUUID,
     deadlineMs: config.integrationDeadlineMs,
+    leaseMs: config.leaseMs,
+    recoveryIntervalMs: config.recoveryIntervalMs,
+    idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
   });
+  app.decorate('integrations', service);
+  // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
+  // while running integrations get SHUTDOWN_GRACE_MS to end before recovery is left to end them.
+  app.addHook('onReady', () => service.startRecovery());
+  app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
   registerIntegrationRoutes(app, service);
   registerAuditRoutes(app, store);
   registerHealthRoutes(app, store);

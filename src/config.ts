@@ -63,6 +63,30 @@ export const EnvironmentSchema = Type.Object({
     1_000,
     600_000,
   ),
+  LEASE_DURATION_MS: Integer(
+    'How long a runner holds an integration without renewing; after it, recovery takes it.',
+    30_000,
+    1_000,
+    600_000,
+  ),
+  RECOVERY_INTERVAL_MS: Integer(
+    'Pause between recovery sweeps; also the first retry delay of a failed rollback.',
+    10_000,
+    100,
+    3_600_000,
+  ),
+  IDEMPOTENCY_KEY_TTL_MS: Integer(
+    'How long an Idempotency-Key is remembered.',
+    86_400_000,
+    60_000,
+    2_592_000_000,
+  ),
+  SHUTDOWN_GRACE_MS: Integer(
+    'On SIGTERM/SIGINT, how long running integrations may go on before recovery takes them.',
+    30_000,
+    0,
+    600_000,
+  ),
   BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
 });
 
@@ -94,6 +118,10 @@ export interface Config {
     backoffMaxMs: number;
   };
   integrationDeadlineMs: number;
+  leaseMs: number;
+  recoveryIntervalMs: number;
+  idempotencyKeyTtlMs: number;
+  shutdownGraceMs: number;
   bodyLimitBytes: number;
 }
 
@@ -181,6 +209,10 @@ function toConfig(values: Environment, problems: string[]): Config {
       backoffMaxMs: values.TSM_BACKOFF_MAX_MS,
     },
     integrationDeadlineMs: values.INTEGRATION_DEADLINE_MS,
+    leaseMs: values.LEASE_DURATION_MS,
+    recoveryIntervalMs: values.RECOVERY_INTERVAL_MS,
+    idempotencyKeyTtlMs: values.IDEMPOTENCY_KEY_TTL_MS,
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
   };
 }

@@ -9,18 +9,26 @@ export const ERRORS = {
   BAD_REQUEST: { status: 400, title: 'The request could not be read' },
   UNAUTHORIZED: { status: 401, title: 'Missing or unknown caller key' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
+  INTEGRATION_IN_PROGRESS: {
+    status: 409,
+    title: 'Another integration is running on the same key or TSM resource',
+  },
   TSM_RESOURCE_EXISTS: {
     status: 409,
     title: 'A resource already exists in TSM with other content',
   },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'This Idempotency-Key was used with another request',
+  },
   CA_BUNDLE_NOT_FOUND: { status: 422, title: 'The referenced CA bundle does not exist in TSM' },
   TSM_REJECTED: { status: 422, title: 'TSM refused a step; the integration was rolled back' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   TSM_UNAVAILABLE: {
     status: 502,
-    title: 'TSM could not be reached; the integration was rolled back',
+    title: 'TSM did not complete a step; the integration was rolled back',
   },
   TSM_AUTH_FAILED: { status: 502, title: 'CSP or TSM refused the service credentials' },
   ROLLBACK_FAILED: {
@@ -28,6 +36,10 @@ export const ERRORS = {
     title: 'A step failed and the rollback did not complete; resources remain in TSM',
   },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not ready' },
+  INTEGRATION_INTERRUPTED: {
+    status: 503,
+    title: 'The service stopped during the integration; recovery rolls it back',
+  },
   TSM_TIMEOUT: {
     status: 504,
     title: 'The integration ran out of time; it was rolled back',

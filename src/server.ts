@@ -10,12 +10,11 @@ import { openStore } from './storage/open-store.js';
 import { createTsmClient } from './tsm/http-tsm-client.js';
 
 /**
- * Time running integrations get to finish after a stop signal: their forward deadline, then as
- * long again for compensations, and a margin. Cut short, one would be left half-done in TSM.
+ * Beyond SHUTDOWN_GRACE_MS, the time the process gets to halt the integrations still running
+ * (each stops at its next step and gives its lease up) and close the database; after it, it exits
+ * regardless, and recovery finishes what the leases left behind.
  */
-function shutdownGraceMs(config: Config): number {
-  return 2 * config.integrationDeadlineMs + 5_000;
-}
+const HAND_OVER_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -30,13 +29,16 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({ config, store, tsm, logger });
 
-  closeWithGrace({ delay: shutdownGraceMs(config), logger }, async ({ signal, err }) => {
-    if (err) logger.error({ err }, 'stopping after an unexpected error');
-    else logger.info({ signal }, 'stopping');
-    await app.close();
-    await tsm.close();
-    await store.close();
-  });
+  closeWithGrace(
+    { delay: config.shutdownGraceMs + HAND_OVER_MS, logger },
+    async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'stopping after an unexpected error');
+      else logger.info({ signal }, 'stopping');
+      await app.close();
+      await tsm.close();
+      await store.close();
+    },
+  );
 
   await app.listen({ host: config.host, port: config.port });
   if (config.authDisabled) logger.warn('caller authentication is disabled (AUTH_DISABLED=true)');

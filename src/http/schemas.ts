@@ -74,6 +74,7 @@ const Failure = Type.Object({
   tsmStatus: Type.Optional(Type.Integer()),
   tsmExcerpt: Type.Optional(Type.String({ description: "Start of TSM's error body." })),
   causeCode: Type.Optional(Type.String({ description: 'For ROLLBACK_FAILED: what failed first.' })),
+  causeDetail: Type.Optional(Type.String({ description: 'For ROLLBACK_FAILED: its detail.' })),
   conflicts: Type.Optional(Type.Array(Conflict)),
 });
 
@@ -81,7 +82,7 @@ const Leftover = Type.Object({
   kind: ResourceKind,
   id: Type.String(),
   tsmPath: Type.String(),
-  state: literals(['created-not-deleted', 'replaced-not-restored']),
+  state: literals(['created-not-deleted', 'replaced-not-restored', 'unverified']),
 });
 
 /** An integration as answered by POST and GET /vault-integrations. */

@@ -1,75 +1,118 @@
 /**
- * The compensation phase: every change the run made in TSM is undone, newest first. A created
- * resource is deleted, a replaced one is put back as it was. Compensations get a budget of their
- * own, so a forward phase that ran out of time still leaves time to undo it, and one that fails
- * does not stop the others.
+ * The compensation phase: every change the journal records is undone, newest first. A created
+ * resource is deleted, a replaced one is put back as it was. A write whose outcome is not known
+ * (no answer, or a crash before the answer was recorded) is first resolved by reading TSM.
+ * Each undo is journaled around its call like a write. Compensations get a budget of their own,
+ * so a forward phase that ran out of time still leaves time to undo it, and one that fails does
+ * not stop the others. The same phase finishes an integration after a crash (see recovery.ts).
  */
-import type { AppliedChange, IntegrationRun } from './integration-run.js';
+import { differingFields } from '../domain/compare.js';
+import type { ResourceOutcome } from './integration.js';
 import { failureCode } from './failures.js';
-import type { LeftoverResource, ResourceOutcome } from './integration.js';
+import type { IntegrationRun } from './integration-run.js';
+import type { LeftoverResource } from './integration.js';
+import type { JournalEntry } from './journal.js';
 import { runTsmStep, type StepRun } from './tsm-step.js';
 
-/** Undoes the run's changes in reverse order; what could not be undone, in plan order. */
+/** Undoes the journal's changes in reverse order; what could not be undone, in plan order. */
 export async function compensationPhase(run: IntegrationRun): Promise<LeftoverResource[]> {
   run.phase = 'compensate';
   const deadline = run.nowMs() + run.deps.deadlineMs;
   const leftInTsm: LeftoverResource[] = [];
 
-  for (const change of [...run.changes].reverse()) {
-    const undone = await compensate(run, change, deadline);
-    if (!undone) leftInTsm.unshift(leftover(change));
+  for (const entry of [...run.journal].reverse()) {
+    if (!needsUndo(entry)) continue;
+    if (!(await stillInTsm(run, entry, deadline))) continue;
+    const undone = await undo(run, entry, deadline);
+    if (!undone) leftInTsm.unshift(leftover(entry));
   }
   return leftInTsm;
 }
 
-async function compensate(
+function needsUndo(entry: JournalEntry): boolean {
+  return entry.write !== 'not-applied' && entry.undo !== 'done' && entry.undo !== 'not-needed';
+}
+
+/**
+ * Whether TSM may hold the entry's write. Only a write whose outcome is unknown is checked: a
+ * created resource that is absent, or a replaced one that still has its old content, was never
+ * written. When TSM cannot be read, the undo is made anyway: deleting and restoring are harmless
+ * to repeat.
+ */
+async function stillInTsm(
   run: IntegrationRun,
-  change: AppliedChange,
+  entry: JournalEntry,
   deadline: number,
 ): Promise<boolean> {
-  const { kind, id, tsmPath } = change;
-  const { outcome, report } = await undo(run, change, deadline);
+  if (entry.write === 'applied' || entry.undo !== undefined) return true;
+  const { kind, id } = entry;
+  const { outcome, report } = await runTsmStep(
+    run,
+    { name: 'compensate', kind, id, method: 'GET', deadline },
+    (options) => run.deps.tsm.getResource(kind, id, options),
+  );
   run.integration.steps.push(report);
+  if (!outcome.ok) return true;
 
+  const current = outcome.value;
+  const written =
+    entry.change === 'create'
+      ? current !== null
+      : current === null || differingFields(entry.snapshot ?? {}, current).length > 0;
+  if (written) return true;
+
+  entry.undo = 'not-needed';
+  run.audit('compensation.not_needed', { seq: entry.seq, kind, id, tsmPath: entry.tsmPath });
+  await run.save();
+  return false;
+}
+
+/** Journals the undo, makes its call, and records the result. */
+async function undo(run: IntegrationRun, entry: JournalEntry, deadline: number): Promise<boolean> {
+  const { kind, id, tsmPath } = entry;
+  entry.undo = 'intent';
+  run.audit('journal.undo_intent', { seq: entry.seq, kind, id });
+  await run.save();
+
+  const { outcome, report } = await undoCall(run, entry, deadline);
+  run.integration.steps.push(report);
+  const details = { seq: entry.seq, kind, id, tsmPath, method: report.method };
   if (outcome.ok) {
+    entry.undo = 'done';
     run.setOutcome(kind, outcome.value);
-    run.audit('compensation.succeeded', {
-      kind,
-      id,
-      tsmPath,
-      method: report.method,
-      outcome: outcome.value,
-    });
+    run.audit('compensation.succeeded', { ...details, outcome: outcome.value });
   } else {
+    entry.undo = 'failed';
     const code = failureCode(outcome.failure);
     const tsmStatus = 'status' in outcome.failure ? outcome.failure.status : undefined;
-    run.audit('compensation.failed', { kind, id, tsmPath, method: report.method, code, tsmStatus });
+    run.audit('compensation.failed', { ...details, code, tsmStatus });
     run.logger.warn({ kind, id, method: report.method, code, tsmStatus }, 'compensation failed');
   }
   await run.save();
   return outcome.ok;
 }
 
-/** Makes the call that undoes one change; its value is the resource's outcome once undone. */
-async function undo(
+/** The call that undoes one change; its value is the resource's outcome once undone. */
+async function undoCall(
   run: IntegrationRun,
-  change: AppliedChange,
+  entry: JournalEntry,
   deadline: number,
 ): Promise<StepRun<ResourceOutcome>> {
-  const { kind, id } = change;
+  const { kind, id } = entry;
   const spec = { name: 'compensate', kind, id, deadline } as const;
-  if (change.action === 'replaced') {
+  if (entry.change === 'replace') {
+    const snapshot = entry.snapshot ?? {};
     const step = await runTsmStep(run, { ...spec, method: 'PUT' }, (options) =>
-      run.deps.tsm.putResource(kind, id, change.snapshot, options),
+      run.deps.tsm.putResource(kind, id, snapshot, options),
     );
     return withValue(step, (): ResourceOutcome => 'restored');
   }
   const step = await runTsmStep(run, { ...spec, method: 'DELETE' }, (options) =>
     run.deps.tsm.deleteResource(kind, id, options),
   );
-  // A failed write that TSM never applied leaves nothing to delete: it simply failed.
+  // A write TSM never applied leaves nothing to delete: its resource simply failed.
   return withValue(step, (found): ResourceOutcome =>
-    change.uncertain && found === 'absent' ? 'failed' : 'deleted',
+    entry.write !== 'applied' && found === 'absent' ? 'failed' : 'deleted',
   );
 }
 
@@ -78,7 +121,8 @@ function withValue<T, U>(step: StepRun<T>, map: (value: T) => U): StepRun<U> {
   return { report, outcome: outcome.ok ? { ok: true, value: map(outcome.value) } : outcome };
 }
 
-function leftover({ kind, id, tsmPath, action }: AppliedChange): LeftoverResource {
-  const state = action === 'created' ? 'created-not-deleted' : 'replaced-not-restored';
+function leftover({ kind, id, tsmPath, change, write }: JournalEntry): LeftoverResource {
+  if (write !== 'applied') return { kind, id, tsmPath, state: 'unverified' };
+  const state = change === 'create' ? 'created-not-deleted' : 'replaced-not-restored';
   return { kind, id, tsmPath, state };
 }

@@ -96,13 +96,35 @@ export function rollbackFailure(
   leftInTsm: LeftoverResource[],
 ): IntegrationFailure {
   const left = leftInTsm.map((resource) => describeResource(resource.kind, resource.id));
+  // A recovery that fails again keeps the first cause, not the previous failed rollback.
+  const causeCode = cause.code === 'ROLLBACK_FAILED' ? (cause.causeCode ?? cause.code) : cause.code;
+  const causeDetail = cause.code === 'ROLLBACK_FAILED' ? cause.causeDetail : cause.detail;
   return {
     ...cause,
     code: 'ROLLBACK_FAILED',
-    causeCode: cause.code,
+    causeCode,
+    causeDetail,
     detail:
-      `${cause.detail} The rollback did not complete; still in TSM: ${left.join(', ')}. ` +
-      'Remove or restore them by hand.',
+      `${causeDetail ?? ''} The rollback did not complete; still in TSM: ${left.join(', ')}. ` +
+      'Recovery retries it with growing pauses; an operator may remove or restore them by hand.',
+  };
+}
+
+/** The cause of a rollback that recovery retries: the failure that started it. */
+export function causeOf(failure: IntegrationFailure): IntegrationFailure {
+  if (failure.code !== 'ROLLBACK_FAILED') return failure;
+  const { causeCode, causeDetail, ...rest } = failure;
+  delete rest.conflicts;
+  return { ...rest, code: causeCode ?? 'INTERNAL_ERROR', detail: causeDetail ?? failure.detail };
+}
+
+/** An integration the service stopped working on before it ended; recovery rolls it back. */
+export function interruptedFailure(): IntegrationFailure {
+  return {
+    code: 'INTEGRATION_INTERRUPTED',
+    detail:
+      'The service stopped before the integration ended; recovery rolled back what it had ' +
+      'changed. Send the request again to run it afresh.',
   };
 }
 
@@ -110,14 +132,11 @@ function reason(failure: StepFailure): string {
   switch (failure.kind) {
     case 'rejected':
       return `TSM refused it with status ${failure.status}`;
+    // The client words these itself: it knows whether TSM kept failing, asked to wait past the
+    // deadline, or answered something it could not use. Its messages carry no token.
     case 'unavailable':
-      return failure.status === undefined
-        ? 'TSM could not be reached'
-        : `TSM kept answering ${failure.status} until the retries ran out`;
     case 'timeout':
-      return 'the deadline passed before TSM answered';
     case 'auth':
-      // The client says whose refusal it was: CSP's (the API token) or TSM's (the access token).
       return failure.message;
     case 'exception':
       return 'an unexpected error occurred';

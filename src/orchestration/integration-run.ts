@@ -1,16 +1,24 @@
 /**
- * The state of one running integration and the means to record it: the Integration being built,
- * the audit records not yet stored, the changes made in TSM, the clock and the logger. Each phase
- * changes it and calls save() at its boundary, so state and the records describing it commit
- * together.
+ * The state of one integration while a runner works on it: the Integration being built, its
+ * journal, the audit records not yet stored, the lease it holds, and the clock and logger. Each
+ * phase changes it and calls save() at its boundary, so state and the records describing it
+ * commit together, and only while this runner still holds the lease.
  */
 import type { Logger } from 'pino';
 import type { Warning } from '../domain/findings.js';
 import type { NormalizedIntegration } from '../domain/normalized-integration.js';
-import type { DesiredResource, ResourceBody, ResourceKind } from '../domain/resources.js';
-import type { Store, AuditEntry } from '../storage/store.js';
+import type { ResourceKind } from '../domain/resources.js';
+import {
+  LeaseLostError,
+  type AuditEntry,
+  type IntegrationState,
+  type Lease,
+  type Settlement,
+  type Store,
+} from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration, ResourceOutcome, ResourceReport } from './integration.js';
+import type { JournalEntry } from './journal.js';
 
 /**
  * The part of a pino logger a run uses. Narrow on purpose: a pino Logger fits, and so does the
@@ -20,16 +28,20 @@ export type RunLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'> & {
   child(bindings: Record<string, unknown>): RunLogger;
 };
 
-/** What runIntegration needs from the outside; tests pass fakes. */
+/** What a run needs from the outside; tests pass fakes. */
 export interface IntegrationRunnerDeps {
   tsm: TsmClient;
   store: Store;
   logger: RunLogger;
   now: () => Date;
-  /** Id of the new integration; the route passes crypto.randomUUID. */
+  /** Id of a new integration; the service passes crypto.randomUUID. */
   newId: () => string;
   /** Budget of the forward phase, and again of the compensations. */
   deadlineMs: number;
+  /** How long a lease lasts; the runner renews it every third of that. */
+  leaseMs: number;
+  /** This runner's identity, the owner of the leases it takes: unique per process. */
+  owner: string;
 }
 
 /** One validated request to run, with who asked for it. */
@@ -44,44 +56,46 @@ export interface IntegrationCommand {
 /** Where a run is; decides whether a failure needs compensations. */
 export type RunPhase = 'start' | 'read' | 'plan' | 'write' | 'compensate' | 'finish';
 
-/** A change this run made in TSM, or may have made (`uncertain`), and how to undo it. */
-export type AppliedChange =
-  | { action: 'created'; kind: ResourceKind; id: string; tsmPath: string; uncertain: boolean }
-  | {
-      action: 'replaced';
-      kind: ResourceKind;
-      id: string;
-      tsmPath: string;
-      uncertain: boolean;
-      /** The body TSM held before; put back on rollback. */
-      snapshot: ResourceBody;
-    };
+/** Why a run stopped before finishing: the service is stopping, or another runner took over. */
+export type HaltReason = 'shutdown' | 'lease-lost';
 
-/** One integration in flight. */
+/** Thrown at a step boundary once a run is halted; the integration is left to recovery. */
+export class RunHalted extends Error {
+  constructor(readonly reason: HaltReason) {
+    super(`integration run halted: ${reason}`);
+    this.name = 'RunHalted';
+  }
+}
+
+/** Who the run's audit records name, and which request id its TSM calls carry. */
+export interface RunContext {
+  actor: string;
+  requestId: string;
+}
+
+/** One integration in the hands of this runner. */
 export class IntegrationRun {
-  readonly integration: Integration;
   readonly logger: RunLogger;
   readonly startedAtMs: number;
   /** Epoch milliseconds after which no forward call may start. */
   readonly forwardDeadline: number;
-  /** Changes made in TSM, in the order they were made. */
-  readonly changes: AppliedChange[] = [];
   phase: RunPhase = 'start';
   private readonly pendingAudit: AuditEntry[] = [];
+  private readonly halting = new AbortController();
   private storeFailure: { error: unknown } | undefined;
   private tolerateStoreFailures = false;
 
   constructor(
     readonly deps: IntegrationRunnerDeps,
-    readonly command: IntegrationCommand,
-    plan: DesiredResource[],
+    readonly integration: Integration,
+    readonly journal: JournalEntry[],
+    readonly context: RunContext,
   ) {
     this.startedAtMs = this.nowMs();
     this.forwardDeadline = this.startedAtMs + deps.deadlineMs;
-    this.integration = newIntegration(deps, command, plan, this.nowIso());
     this.logger = deps.logger.child({
-      integrationId: this.integration.id,
-      requestId: command.requestId,
+      integrationId: integration.id,
+      requestId: context.requestId,
     });
   }
 
@@ -95,15 +109,50 @@ export class IntegrationRun {
     return this.deps.now().toISOString();
   }
 
+  /** The durable state: the integration and its journal. */
+  state(): IntegrationState {
+    return { integration: this.integration, journal: this.journal };
+  }
+
+  /** A lease for this runner from now on. */
+  freshLease(): Lease {
+    return {
+      owner: this.deps.owner,
+      expiresAt: new Date(this.nowMs() + this.deps.leaseMs).toISOString(),
+    };
+  }
+
+  /** Aborted when the run is halted; passed to TSM calls so a call in flight stops too. */
+  get signal(): AbortSignal {
+    return this.halting.signal;
+  }
+
+  /** Stops the run at its next step boundary (and cuts off a TSM call in flight). */
+  halt(reason: HaltReason): void {
+    if (!this.halting.signal.aborted) this.halting.abort(new RunHalted(reason));
+  }
+
+  /** Throws RunHalted once the run is halted; called before every step. */
+  assertRunning(): void {
+    const reason: unknown = this.halting.signal.reason;
+    if (this.halting.signal.aborted)
+      throw reason instanceof RunHalted ? reason : new RunHalted('shutdown');
+  }
+
   /** Queues an audit record; it is stored with the next save. */
   audit(action: string, details: Record<string, unknown>): void {
     this.pendingAudit.push({
       action,
-      actor: this.command.actor,
-      requestId: this.command.requestId,
+      actor: this.context.actor,
+      requestId: this.context.requestId,
       integrationId: this.integration.id,
       details,
     });
+  }
+
+  /** Takes the queued audit records, for a store call that writes them. */
+  takeAudit(): AuditEntry[] {
+    return this.pendingAudit.splice(0);
   }
 
   /** The report of one planned resource. */
@@ -117,26 +166,30 @@ export class IntegrationRun {
     this.resource(kind).outcome = outcome;
   }
 
-  /** Stores the new integration with the queued audit records. */
-  async create(): Promise<void> {
-    await this.deps.store.createIntegration(this.integration, this.takeAudit());
-  }
-
   /**
-   * Stores the integration with the queued audit records. Throws what the store threw, unless
-   * the run is already undoing its changes: then a store failure must not stop the compensations,
-   * so it is remembered, its records are kept for the next save, and rethrowStoreFailure() ends it.
+   * Stores the state with the queued audit records. A lost lease halts the run: another runner
+   * owns the integration now. Other store failures are thrown, unless the run is already undoing
+   * its changes: then they must not stop the compensations, so the failure is remembered, its
+   * records are kept for the next save, and rethrowStoreFailure() ends it.
    */
   async save(at: string = this.nowIso()): Promise<void> {
     const audit = this.takeAudit();
     this.integration.updatedAt = at;
     try {
-      await this.deps.store.saveIntegration(this.integration, audit);
+      await this.deps.store.saveIntegration(this.state(), audit, this.deps.owner);
     } catch (error) {
-      this.storeFailure ??= { error };
-      this.pendingAudit.unshift(...audit);
-      this.logger.error({ err: error }, 'integration not saved');
-      if (!this.tolerateStoreFailures) throw error;
+      this.onStoreFailure(error, audit);
+    }
+  }
+
+  /** Stores the final state, ends the lease and settles claims and key, in one transaction. */
+  async settle(settlement: Settlement, at: string): Promise<void> {
+    const audit = this.takeAudit();
+    this.integration.updatedAt = at;
+    try {
+      await this.deps.store.settleIntegration(this.state(), audit, this.deps.owner, settlement);
+    } catch (error) {
+      this.onStoreFailure(error, audit);
     }
   }
 
@@ -155,33 +208,15 @@ export class IntegrationRun {
     if (this.storeFailure !== undefined) throw this.storeFailure.error;
   }
 
-  private takeAudit(): AuditEntry[] {
-    return this.pendingAudit.splice(0);
+  private onStoreFailure(error: unknown, audit: AuditEntry[]): void {
+    if (error instanceof LeaseLostError) {
+      this.logger.warn({ phase: this.phase }, 'integration lease lost');
+      this.halt('lease-lost');
+      throw new RunHalted('lease-lost');
+    }
+    this.storeFailure ??= { error };
+    this.pendingAudit.unshift(...audit);
+    this.logger.error({ err: error }, 'integration not saved');
+    if (!this.tolerateStoreFailures) throw error;
   }
-}
-
-function newIntegration(
-  deps: IntegrationRunnerDeps,
-  command: IntegrationCommand,
-  plan: DesiredResource[],
-  at: string,
-): Integration {
-  return {
-    id: deps.newId(),
-    status: 'in_progress',
-    caLabel: command.integration.certificateAuthority.label,
-    actor: command.actor,
-    requestId: command.requestId,
-    onExisting: command.integration.onExisting,
-    resources: plan.map(({ kind, id }) => ({
-      kind,
-      id,
-      tsmPath: deps.tsm.resourcePath(kind, id),
-      outcome: 'pending',
-    })),
-    steps: [],
-    warnings: [...command.warnings],
-    createdAt: at,
-    updatedAt: at,
-  };
 }

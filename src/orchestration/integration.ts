@@ -84,6 +84,8 @@ export interface IntegrationFailure {
   tsmExcerpt?: string;
   /** For ROLLBACK_FAILED: the code of the failure that started the rollback. */
   causeCode?: string;
+  /** For ROLLBACK_FAILED: the detail of the failure that started the rollback. */
+  causeDetail?: string;
   /** For TSM_RESOURCE_EXISTS: every resource found in TSM with other content. */
   conflicts?: ResourceConflict[];
 }
@@ -102,8 +104,11 @@ export interface LeftoverResource {
   kind: ResourceKind;
   id: string;
   tsmPath: string;
-  /** created-not-deleted: our new resource is still there; replaced-not-restored: ours replaced theirs. */
-  state: 'created-not-deleted' | 'replaced-not-restored';
+  /**
+   * created-not-deleted: our new resource is still there. replaced-not-restored: ours replaced
+   * theirs. unverified: our write may or may not have reached TSM, and undoing it failed too.
+   */
+  state: 'created-not-deleted' | 'replaced-not-restored' | 'unverified';
 }
 
 /** The integration as stored and returned by GET /vault-integrations/{id}. */

@@ -20,7 +20,7 @@ export async function planPhase(
   existing: Map<ResourceKind, ResourceBody | null>,
 ): Promise<PlanResult> {
   run.phase = 'plan';
-  const onExisting = run.command.integration.onExisting;
+  const onExisting = run.integration.onExisting;
   const decisions = plan.map((resource) =>
     decide(resource, existing.get(resource.kind) ?? null, onExisting),
   );

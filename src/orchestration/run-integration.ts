@@ -1,56 +1,129 @@
 /**
- * The saga of one integration: start, read, plan, write, and when a write fails for good,
- * compensate in reverse order. Each phase is a named function that ends by saving the integration
- * with its audit records, so a write-ahead journal can later hook in at the same boundaries.
+ * The saga of one new integration: start it (claims, lease and idempotency key, all or nothing),
+ * read, plan, write, and when a write fails for good, compensate in reverse order. Each phase
+ * ends by saving the integration with its journal and audit records. A run halted by shutdown
+ * gives its lease up at once; one that lost its lease stops: recovery finishes both.
  */
 import { planResources } from '../domain/tsm-bodies.js';
 import type { DesiredResource } from '../domain/resources.js';
-import { compensationPhase } from './compensation-phase.js';
-import { internalFailure, rollbackFailure } from './failures.js';
+import type { StartOutcome } from '../storage/store.js';
+import { finish, rollBack, type EndOptions } from './conclusion.js';
+import { internalFailure } from './failures.js';
 import {
   IntegrationRun,
+  RunHalted,
+  type HaltReason,
   type IntegrationCommand,
   type IntegrationRunnerDeps,
 } from './integration-run.js';
-import type { Integration, IntegrationFailure, LeftoverResource } from './integration.js';
+import type { Integration, IntegrationFailure } from './integration.js';
+import { keepLease } from './lease-keeper.js';
 import { planPhase } from './plan-phase.js';
 import { readPhase } from './read-phase.js';
+import type { RunRegistry } from './run-registry.js';
 import { writePhase } from './write-phase.js';
 
 export type { IntegrationCommand, IntegrationRunnerDeps, RunLogger } from './integration-run.js';
 
-type TerminalStatus = 'succeeded' | 'rolled_back' | 'rollback_failed';
+/** What a new run needs beyond the runner's dependencies. */
+export interface NewRunOptions {
+  /** The caller's Idempotency-Key, the request's fingerprint, and when the key expires. */
+  idempotencyKey?: { key: string; fingerprint: string; expiresAt: string };
+  /** Where the run is tracked while it works, so shutdown can wait for it or halt it. */
+  registry: RunRegistry;
+  /** The first wait before recovery retries a failed rollback. */
+  recoveryBackoffMs: number;
+}
 
 /**
- * Runs one integration to a terminal status and returns it as stored. Throws only what the store
- * threw, and even then after undoing what was changed in TSM.
+ * finished: the run ended in a terminal status. not-started: the key or a claim was taken, and
+ * nothing was stored. halted: the service is stopping (or lost the lease) mid-way; recovery rolls
+ * the integration back.
+ */
+export type RunOutcome =
+  | { kind: 'finished'; integration: Integration }
+  | { kind: 'not-started'; refusal: Exclude<StartOutcome, { started: true }> }
+  | { kind: 'halted'; integration: Integration; reason: HaltReason };
+
+/**
+ * Runs one new integration to a terminal status, or until it is halted. Throws only what the
+ * store threw, and even then after undoing what was changed in TSM.
  */
 export async function runIntegration(
   deps: IntegrationRunnerDeps,
   command: IntegrationCommand,
-): Promise<Integration> {
+  options: NewRunOptions,
+): Promise<RunOutcome> {
   const plan = planResources(command.integration);
-  const run = new IntegrationRun(deps, command, plan);
-  await startPhase(run, plan);
+  const run = new IntegrationRun(deps, newIntegration(deps, command, plan), [], command);
+  const started = await start(run, command, plan, options);
+  if (!started.started) return { kind: 'not-started', refusal: started };
 
-  const failure = await forwardPhases(run, plan);
-  if (failure === undefined) await finish(run, 'succeeded');
-  else if (run.phase === 'write') await rollBack(run, failure);
-  else await finish(run, 'rolled_back', failure);
-
+  const stopKeeping = keepLease(run);
+  const untrack = options.registry.track(run);
+  try {
+    await carryOut(run, plan, {
+      releaseKeyWhenRolledBack: false,
+      recoveryAttempts: 0,
+      recoveryBackoffMs: options.recoveryBackoffMs,
+    });
+  } catch (error) {
+    if (!(error instanceof RunHalted)) throw error;
+    await handOver(run, error.reason);
+    return { kind: 'halted', integration: structuredClone(run.integration), reason: error.reason };
+  } finally {
+    stopKeeping();
+    untrack();
+  }
   run.rethrowStoreFailure();
-  return structuredClone(run.integration);
+  return { kind: 'finished', integration: structuredClone(run.integration) };
 }
 
-async function startPhase(run: IntegrationRun, plan: DesiredResource[]): Promise<void> {
+async function start(
+  run: IntegrationRun,
+  command: IntegrationCommand,
+  plan: DesiredResource[],
+  options: NewRunOptions,
+): Promise<StartOutcome> {
   run.audit('integration.started', {
     onExisting: run.integration.onExisting,
     caLabel: run.integration.caLabel,
     resources: plan.map(({ kind, id, mode }) => ({ kind, id, mode })),
     deadlineMs: run.deps.deadlineMs,
   });
-  await run.create();
-  run.logger.info({ actor: run.command.actor, resources: plan.length }, 'integration started');
+  const key = options.idempotencyKey;
+  const outcome = await run.deps.store.startIntegration({
+    state: run.state(),
+    claims: plan.map(({ kind, id }) => ({ kind, id })),
+    lease: run.freshLease(),
+    idempotencyKey:
+      key === undefined
+        ? undefined
+        : {
+            actor: command.actor,
+            key: key.key,
+            fingerprint: key.fingerprint,
+            integrationId: run.integration.id,
+            expiresAt: key.expiresAt,
+          },
+    audit: run.takeAudit(),
+  });
+  if (outcome.started) {
+    run.logger.info({ actor: command.actor, resources: plan.length }, 'integration started');
+  }
+  return outcome;
+}
+
+/** Read, plan and write; then succeed, or roll back what was written. */
+async function carryOut(
+  run: IntegrationRun,
+  plan: DesiredResource[],
+  options: EndOptions,
+): Promise<void> {
+  const failure = await forwardPhases(run, plan);
+  if (failure === undefined) await finish(run, 'succeeded', options);
+  else if (run.journal.length > 0) await rollBack(run, failure, options);
+  else await finish(run, 'rolled_back', options, failure);
 }
 
 /** Read, plan and write; the failure that stops them, if any. */
@@ -65,6 +138,7 @@ async function forwardPhases(
     if (!planned.ok) return planned.failure;
     return await writePhase(run, planned.decisions);
   } catch (error) {
+    if (error instanceof RunHalted) throw error;
     // Whatever went wrong, what was already changed in TSM must still be undone.
     if (run.isStoreFailure(error)) run.tolerateStoreFailuresUntilTheEnd();
     run.logger.error({ err: error, phase: run.phase }, 'integration interrupted');
@@ -72,84 +146,52 @@ async function forwardPhases(
   }
 }
 
-async function rollBack(run: IntegrationRun, failure: IntegrationFailure): Promise<void> {
-  run.tolerateStoreFailuresUntilTheEnd();
-  run.integration.status = 'rolling_back';
-  run.integration.failure = failure;
-  run.audit('integration.rolling_back', failureDetails(failure));
-  run.logger.warn(
-    { code: failure.code, kind: failure.kind, id: failure.id, changes: run.changes.length },
-    'integration rolling back',
-  );
-  await run.save();
-
-  const leftInTsm = await compensationPhase(run);
-  if (leftInTsm.length === 0) await finish(run, 'rolled_back', failure);
-  else await finish(run, 'rollback_failed', rollbackFailure(failure, leftInTsm), leftInTsm);
-}
-
-async function finish(
-  run: IntegrationRun,
-  status: TerminalStatus,
-  failure?: IntegrationFailure,
-  leftInTsm?: LeftoverResource[],
-): Promise<void> {
-  run.phase = 'finish';
-  const { integration } = run;
-  integration.status = status;
-  const finishedAt = run.nowIso();
-  integration.finishedAt = finishedAt;
-  if (failure !== undefined) integration.failure = failure;
-  if (leftInTsm !== undefined) integration.leftInTsm = leftInTsm;
-
-  const durationMs = run.nowMs() - run.startedAtMs;
-  run.audit(`integration.${status}`, { ...terminalDetails(failure, leftInTsm), durationMs });
-  logTerminal(run, status, durationMs);
-  await run.save(finishedAt);
-}
-
-function logTerminal(run: IntegrationRun, status: TerminalStatus, durationMs: number): void {
-  const { failure, leftInTsm } = run.integration;
-  if (status === 'succeeded') run.logger.info({ durationMs }, 'integration succeeded');
-  else if (status === 'rolled_back') {
-    run.logger.info({ durationMs, code: failure?.code }, 'integration rolled back');
-  } else {
-    run.logger.error(
-      { durationMs, causeCode: failure?.causeCode, leftInTsm },
-      'integration rollback failed',
-    );
+/**
+ * Leaves a halted integration to recovery. On shutdown the lease is given up so recovery (here
+ * after a restart, or on another replica) may start at once; a lost lease is another runner's now.
+ */
+async function handOver(run: IntegrationRun, reason: HaltReason): Promise<void> {
+  run.logger.warn({ reason, phase: run.phase }, 'integration left to recovery');
+  const { store, owner } = run.deps;
+  try {
+    const audit = run.takeAudit();
+    audit.push({
+      action: 'integration.handed_over',
+      actor: run.context.actor,
+      requestId: run.context.requestId,
+      integrationId: run.integration.id,
+      details: { reason, phase: run.phase },
+    });
+    await store.appendAudit(audit);
+    if (reason === 'shutdown') await store.releaseLease(run.integration.id, owner);
+  } catch (error) {
+    // The lease then simply expires, and recovery starts a little later.
+    run.logger.error({ err: error }, 'integration not handed over');
   }
 }
 
-function terminalDetails(
-  failure: IntegrationFailure | undefined,
-  leftInTsm: LeftoverResource[] | undefined,
-): Record<string, unknown> {
-  const details: Record<string, unknown> = failure === undefined ? {} : failureDetails(failure);
-  if (leftInTsm !== undefined) {
-    details.leftInTsm = leftInTsm.map(({ kind, id, tsmPath, state }) => ({
+function newIntegration(
+  deps: IntegrationRunnerDeps,
+  command: IntegrationCommand,
+  plan: DesiredResource[],
+): Integration {
+  const at = deps.now().toISOString();
+  return {
+    id: deps.newId(),
+    status: 'in_progress',
+    caLabel: command.integration.certificateAuthority.label,
+    actor: command.actor,
+    requestId: command.requestId,
+    onExisting: command.integration.onExisting,
+    resources: plan.map(({ kind, id }) => ({
       kind,
       id,
-      tsmPath,
-      state,
-    }));
-  }
-  return details;
-}
-
-/** Codes, ids and statuses only: TSM's excerpt and the detail text stay out of the audit. */
-function failureDetails(failure: IntegrationFailure): Record<string, unknown> {
-  const details: Record<string, unknown> = { code: failure.code };
-  if (failure.causeCode !== undefined) details.causeCode = failure.causeCode;
-  if (failure.kind !== undefined) details.kind = failure.kind;
-  if (failure.id !== undefined) details.id = failure.id;
-  if (failure.tsmStatus !== undefined) details.tsmStatus = failure.tsmStatus;
-  if (failure.conflicts !== undefined) {
-    details.conflicts = failure.conflicts.map(({ kind, id, differingFields }) => ({
-      kind,
-      id,
-      differingFields,
-    }));
-  }
-  return details;
+      tsmPath: deps.tsm.resourcePath(kind, id),
+      outcome: 'pending',
+    })),
+    steps: [],
+    warnings: [...command.warnings],
+    createdAt: at,
+    updatedAt: at,
+  };
 }

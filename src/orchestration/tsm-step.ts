@@ -40,6 +40,7 @@ export async function runTsmStep<T>(
   spec: StepSpec,
   call: (options: TsmCallOptions) => Promise<TsmResult<T>>,
 ): Promise<StepRun<T>> {
+  run.assertRunning();
   const tsmPath = run.resource(spec.kind).tsmPath;
   const startedMs = run.nowMs();
   const startedAt = run.nowIso();
@@ -50,8 +51,15 @@ export async function runTsmStep<T>(
   };
 
   const outcome = await callSafely(run, spec, () =>
-    call({ requestId: run.command.requestId, deadline: spec.deadline, onAttempt }),
+    call({
+      requestId: run.context.requestId,
+      deadline: spec.deadline,
+      onAttempt,
+      signal: run.signal,
+    }),
   );
+  // A call cut off because the run was halted is not a step result: the run stops here.
+  run.assertRunning();
   const report: StepReport = {
     name: spec.name,
     kind: spec.kind,

@@ -1,12 +1,14 @@
 /**
  * The write phase: the resources to create or replace are PUT one by one, in plan order, within
- * the forward deadline. Every change is entered in the run's changes as soon as it is known, so
- * a rollback finds it.
+ * the forward deadline. Each write is journaled first: its intent is committed before the call,
+ * its outcome after it, so that whoever finishes the integration knows what TSM may hold.
  */
-import type { AppliedChange, IntegrationRun } from './integration-run.js';
+import { fingerprintOf } from '../domain/fingerprint.js';
 import type { Decision } from './decide.js';
 import { stepFailure } from './failures.js';
+import type { IntegrationRun } from './integration-run.js';
 import type { IntegrationFailure } from './integration.js';
+import type { JournalEntry } from './journal.js';
 import { runTsmStep } from './tsm-step.js';
 
 type WriteDecision = Extract<Decision, { action: 'create' | 'replace' }>;
@@ -30,34 +32,50 @@ async function writeResource(
   decision: WriteDecision,
 ): Promise<IntegrationFailure | undefined> {
   const { kind, id, body } = decision;
+  const entry = await recordIntent(run, decision);
+
   const { outcome, report } = await runTsmStep(
     run,
     { name: 'write', kind, id, method: 'PUT', deadline: run.forwardDeadline },
     (options) => run.deps.tsm.putResource(kind, id, body, options),
   );
   run.integration.steps.push(report);
+  entry.write = outcome.ok ? 'applied' : outcome.uncertain ? 'uncertain' : 'not-applied';
+  run.audit('journal.outcome', { seq: entry.seq, kind, id, write: entry.write });
 
-  const change = appliedChange(run, decision, !outcome.ok);
-  if (outcome.ok || outcome.uncertain) run.changes.push(change);
   if (!outcome.ok) {
     run.setOutcome(kind, 'failed');
+    await run.save();
     return stepFailure('write', kind, id, outcome.failure);
   }
-
-  run.setOutcome(kind, change.action);
-  run.audit('resource.written', { kind, id, tsmPath: change.tsmPath, outcome: change.action });
+  const written = decision.action === 'create' ? 'created' : 'replaced';
+  run.setOutcome(kind, written);
+  run.audit('resource.written', { kind, id, tsmPath: entry.tsmPath, outcome: written });
   await run.save();
   return undefined;
 }
 
-function appliedChange(
-  run: IntegrationRun,
-  decision: WriteDecision,
-  uncertain: boolean,
-): AppliedChange {
-  const { kind, id } = decision;
-  const tsmPath = run.resource(kind).tsmPath;
-  return decision.action === 'create'
-    ? { action: 'created', kind, id, tsmPath, uncertain }
-    : { action: 'replaced', kind, id, tsmPath, uncertain, snapshot: decision.snapshot };
+/** Journals the write and commits it before TSM is called. */
+async function recordIntent(run: IntegrationRun, decision: WriteDecision): Promise<JournalEntry> {
+  const { kind, id, body } = decision;
+  const entry: JournalEntry = {
+    seq: run.journal.length + 1,
+    kind,
+    id,
+    tsmPath: run.resource(kind).tsmPath,
+    change: decision.action,
+    bodyFingerprint: fingerprintOf(body),
+    write: 'intent',
+  };
+  if (decision.action === 'replace') entry.snapshot = decision.snapshot;
+  run.journal.push(entry);
+  run.audit('journal.intent', {
+    seq: entry.seq,
+    kind,
+    id,
+    change: entry.change,
+    bodyFingerprint: entry.bodyFingerprint,
+  });
+  await run.save();
+  return entry;
 }

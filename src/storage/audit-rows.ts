@@ -3,8 +3,9 @@
  * first, with keyset pagination on the id so records appended meanwhile never shift a page.
  */
 import type { Kysely } from 'kysely';
-import { checkAuditLimit, toStoredBound } from './audit-bounds.js';
+import { toStoredBound } from './audit-bounds.js';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
+import { checkPageLimit } from './page-limit.js';
 import type { AuditRow, Database, NewAuditRow } from './schema.js';
 import type { AuditEntry, AuditPage, AuditQuery, AuditRecord } from './store.js';
 
@@ -32,7 +33,7 @@ export async function insertAuditRows(db: Kysely<Database>, rows: NewAuditRow[])
 
 /** One page of the records matching the query, newest first. */
 export async function selectAuditPage(db: Kysely<Database>, query: AuditQuery): Promise<AuditPage> {
-  checkAuditLimit(query.limit);
+  checkPageLimit(query.limit);
   const beforeId = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
   const since = query.since === undefined ? undefined : toStoredBound('since', query.since);
   const until = query.until === undefined ? undefined : toStoredBound('until', query.until);
@@ -41,6 +42,7 @@ export async function selectAuditPage(db: Kysely<Database>, query: AuditQuery): 
   if (query.integrationId !== undefined) {
     select = select.where('integration_id', '=', query.integrationId);
   }
+  if (query.requestId !== undefined) select = select.where('request_id', '=', query.requestId);
   if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
   if (query.action !== undefined) select = select.where('action', '=', query.action);
   if (since !== undefined) select = select.where('at', '>=', since);

@@ -5,9 +5,31 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Integration } from '../orchestration/integration.js';
 import { insertAuditRows, selectAuditPage, toAuditRows } from './audit-rows.js';
-import { insertIntegration, replaceIntegration, selectIntegration } from './integration-rows.js';
-import type { Database } from './schema.js';
-import type { AuditEntry, AuditPage, AuditQuery, Store } from './store.js';
+import { releaseClaims } from './claim-rows.js';
+import { deleteExpiredIdempotencyKeys, releaseIdempotencyKey } from './idempotency-rows.js';
+import { selectIntegrationPage } from './integration-list.js';
+import { selectIntegration, updateHeldIntegration } from './integration-rows.js';
+import { StartRefused, startInTransaction } from './integration-start.js';
+import { expireLease, extendLease, takeOver } from './lease-rows.js';
+import { checkPageLimit } from './page-limit.js';
+import type { Database, NewAuditRow } from './schema.js';
+import {
+  LeaseLostError,
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type IntegrationListQuery,
+  type IntegrationPage,
+  type IntegrationStart,
+  type IntegrationState,
+  type Lease,
+  type RecoveryCandidate,
+  type Settlement,
+  type StartOutcome,
+  type Store,
+} from './store.js';
+import { storedLease, storedRecoveryLease, storedRetryTime, storedStart } from './store-times.js';
+import { toStoredTime } from './stored-time.js';
 
 /** Where the store's times come from; tests pass a fixed clock. */
 export type Clock = () => Date;
@@ -19,27 +41,89 @@ export class KyselyStore implements Store {
     private readonly now: Clock = () => new Date(),
   ) {}
 
-  /** Stores a new integration and its audit records in one transaction. */
-  async createIntegration(integration: Integration, audit: AuditEntry[]): Promise<void> {
+  /** Checks the key, claims the resource ids and stores the integration, all or nothing. */
+  async startIntegration(start: IntegrationStart): Promise<StartOutcome> {
+    const stored = storedStart(start);
+    const now = this.now();
+    const rows = toAuditRows(start.audit, now);
+    try {
+      return await this.inTransaction((trx) =>
+        startInTransaction(trx, stored, rows, now.toISOString()),
+      );
+    } catch (error) {
+      if (error instanceof StartRefused) return error.outcome;
+      throw error;
+    }
+  }
+
+  /** Replaces the state and appends audit records; LeaseLostError unless `owner` holds it. */
+  async saveIntegration(
+    state: IntegrationState,
+    audit: AuditEntry[],
+    owner: string,
+  ): Promise<void> {
     const rows = toAuditRows(audit, this.now());
     await this.inTransaction(async (trx) => {
-      await insertIntegration(trx, integration);
-      await insertAuditRows(trx, rows);
+      await this.updateHeld(trx, state, owner, rows);
     });
   }
 
-  /** Replaces the stored integration and appends audit records, atomically. */
-  async saveIntegration(integration: Integration, audit: AuditEntry[]): Promise<void> {
+  /** Extends the lease; false when `owner` no longer holds it. */
+  async renewLease(integrationId: string, owner: string, expiresAt: string): Promise<boolean> {
+    const stored = storedLease({ owner, expiresAt });
+    return await extendLease(this.db, integrationId, owner, stored.expiresAt);
+  }
+
+  /** Saves the final state of this run, ends the lease, and settles claims and key, at once. */
+  async settleIntegration(
+    state: IntegrationState,
+    audit: AuditEntry[],
+    owner: string,
+    settlement: Settlement,
+  ): Promise<void> {
+    const retryAt = storedRetryTime(settlement);
     const rows = toAuditRows(audit, this.now());
+    const integrationId = state.integration.id;
     await this.inTransaction(async (trx) => {
-      await replaceIntegration(trx, integration);
-      await insertAuditRows(trx, rows);
+      await this.updateHeld(trx, state, owner, rows, {
+        lease_owner: null,
+        lease_expires_at: null,
+        retry_recovery_at: retryAt,
+      });
+      if (settlement.releaseClaims) await releaseClaims(trx, integrationId);
+      if (settlement.releaseIdempotencyKey) await releaseIdempotencyKey(trx, integrationId);
     });
+  }
+
+  /** Ends `owner`'s lease now, so recovery may take the integration at once. */
+  async releaseLease(integrationId: string, owner: string): Promise<void> {
+    await expireLease(this.db, integrationId, owner, this.now().toISOString());
+  }
+
+  /** Takes over, for `lease`, up to `limit` integrations that need recovery; rejects bad input. */
+  async takeOverForRecovery(
+    lease: Lease,
+    now: string,
+    limit: number,
+  ): Promise<RecoveryCandidate[]> {
+    checkPageLimit(limit);
+    const at = toStoredTime('now', now);
+    return await takeOver(this.db, storedRecoveryLease(lease, at), at, limit);
+  }
+
+  /** Deletes the idempotency keys expired at `now`; how many. */
+  async purgeExpiredIdempotencyKeys(now: string): Promise<number> {
+    return await deleteExpiredIdempotencyKeys(this.db, toStoredTime('now', now));
   }
 
   /** The stored integration with this id, if any. */
   getIntegration(id: string): Promise<Integration | undefined> {
     return selectIntegration(this.db, id);
+  }
+
+  /** One page of integrations, newest first. */
+  listIntegrations(query: IntegrationListQuery): Promise<IntegrationPage> {
+    return selectIntegrationPage(this.db, query);
   }
 
   /** Appends audit records in one transaction. */
@@ -63,8 +147,21 @@ export class KyselyStore implements Store {
     await this.db.destroy();
   }
 
-  // The one place transactions start, so the journal, claims and leases of later issues can
-  // join the same unit of work.
+  // Fencing: the update only touches a row whose lease `owner` holds, so a runner that lost its
+  // lease to recovery fails here instead of overwriting the new holder's state.
+  private async updateHeld(
+    trx: Transaction<Database>,
+    state: IntegrationState,
+    owner: string,
+    rows: NewAuditRow[],
+    more: Parameters<typeof updateHeldIntegration>[3] = {},
+  ): Promise<void> {
+    const updated = await updateHeldIntegration(trx, state, owner, more);
+    if (!updated) throw new LeaseLostError(state.integration.id);
+    await insertAuditRows(trx, rows);
+  }
+
+  // The one place transactions start, so every write that belongs together commits together.
   private inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }

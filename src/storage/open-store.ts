@@ -11,7 +11,10 @@ import type { Store } from './store.js';
 export interface OpenStoreOptions {
   /** Receives one info line per migration applied. */
   logger?: StorageLogger;
-  /** The clock that stamps audit records; the system clock by default. */
+  /**
+   * The clock that decides "now" where a call is given no time: audit stamps, whether a key has
+   * expired at a start, when a released lease ends. The system clock by default.
+   */
   now?: Clock;
 }
 

@@ -4,7 +4,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import type { Database } from './schema.js';
 
 const MEMORY = ':memory:';
@@ -20,7 +28,7 @@ export function openSqliteDatabase(filename: string): Kysely<Database> {
     sqlite.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
 }
 
 function applyPragmas(sqlite: SqliteDatabase.Database): void {
@@ -31,4 +39,24 @@ function applyPragmas(sqlite: SqliteDatabase.Database): void {
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Under WAL, NORMAL loses at most the last commits on power loss, never consistency.
   sqlite.pragma('synchronous = NORMAL');
+}
+
+// Every transaction of the store writes. A plain BEGIN reads first and asks for the write lock
+// later, and in WAL mode that upgrade fails at once (SQLITE_BUSY, no waiting) when another
+// process committed in between; BEGIN IMMEDIATE takes the lock first, so the other waits its
+// busy timeout instead, and then reads what the first committed (a claim, a key).
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
 }

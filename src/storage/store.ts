@@ -1,9 +1,12 @@
 /**
- * The storage contract: integrations and the append-only audit trail. Engines implement it
- * (SQLite now); callers never see rows or SQL. Every write that moves an integration's state
- * appends the audit records that describe it in the same transaction.
+ * The storage contract: integrations with their journals, leases, claims on TSM ids and
+ * idempotency keys, and the append-only audit trail. Engines implement it (SQLite now); callers
+ * never see rows or SQL. Every write that moves an integration's state appends the audit records
+ * that describe it in the same transaction, and only the holder of its lease may write it.
  */
-import type { Integration } from '../orchestration/integration.js';
+import type { ResourceKind } from '../domain/resources.js';
+import type { Integration, IntegrationStatus } from '../orchestration/integration.js';
+import type { JournalEntry } from '../orchestration/journal.js';
 
 /** An audit record before it is stored. Holds no secret, token or key material. */
 export interface AuditEntry {
@@ -28,6 +31,8 @@ export interface AuditRecord extends AuditEntry {
 
 export interface AuditQuery {
   integrationId?: string;
+  /** Only records of this request (the X-Request-Id of the call that caused them). */
+  requestId?: string;
   actor?: string;
   action?: string;
   /** Inclusive lower bound on `at`, ISO 8601. */
@@ -47,7 +52,7 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
-/** Thrown by queryAudit for a cursor it did not issue. */
+/** Thrown by queryAudit and listIntegrations for a cursor they did not issue. */
 export class InvalidCursorError extends Error {
   constructor() {
     super('invalid cursor');
@@ -55,12 +60,132 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** An integration's durable state: what the API shows, and the journal only the service reads. */
+export interface IntegrationState {
+  integration: Integration;
+  journal: JournalEntry[];
+}
+
+/** A running integration's hold on one TSM resource id; at most one integration holds each. */
+export interface ResourceClaim {
+  kind: ResourceKind;
+  id: string;
+}
+
+/** The right to run an integration, held by one runner until it expires or is released. */
+export interface Lease {
+  /** Who runs it: a runner id unique to the process (and replica). */
+  owner: string;
+  /** ISO 8601; after it, recovery may take the integration over. */
+  expiresAt: string;
+}
+
+/** A caller's Idempotency-Key and the integration it started. */
+export interface IdempotencyKey {
+  /** The caller (key name); keys are scoped to their caller. */
+  actor: string;
+  key: string;
+  /** SHA-256 of the canonical normalized request. */
+  fingerprint: string;
+  integrationId: string;
+  /** ISO 8601; an expired key is as good as absent, and is purged. */
+  expiresAt: string;
+}
+
+/** Everything that starts an integration, committed together or not at all. */
+export interface IntegrationStart {
+  state: IntegrationState;
+  claims: ResourceClaim[];
+  lease: Lease;
+  idempotencyKey?: IdempotencyKey;
+  audit: AuditEntry[];
+}
+
+/**
+ * started: stored, claims and lease held. Otherwise nothing was stored:
+ * idempotency-key: the caller's key is in use (unexpired) for `existing.integrationId`;
+ * claimed: another unfinished integration holds `claim`.
+ */
+export type StartOutcome =
+  | { started: true }
+  | { started: false; reason: 'idempotency-key'; existing: IdempotencyKey }
+  | { started: false; reason: 'claimed'; claim: ResourceClaim; heldBy: string };
+
+/** How a runner lets go of an integration when it stops working on it. */
+export interface Settlement {
+  /** Release its claims: true once TSM holds all of it or none of it. */
+  releaseClaims: boolean;
+  /** Forget the caller's idempotency key, so the caller's retry runs afresh. */
+  releaseIdempotencyKey: boolean;
+  /** For rollback_failed: when recovery should try the compensations again. */
+  retryRecoveryAt?: string;
+}
+
+/** An integration recovery has taken over, with how many times recovery has tried it before. */
+export interface RecoveryCandidate {
+  state: IntegrationState;
+  recoveryAttempts: number;
+}
+
+export interface IntegrationListQuery {
+  status?: IntegrationStatus;
+  /** Page size, 1..500. */
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface IntegrationPage {
+  /** Newest first. */
+  integrations: Integration[];
+  nextCursor?: string;
+}
+
+/** Thrown by a write of a runner that no longer holds the integration's lease. */
+export class LeaseLostError extends Error {
+  constructor(readonly integrationId: string) {
+    super(`the lease on integration ${integrationId} is no longer held`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 export interface Store {
-  /** Stores a new integration and its audit records in one transaction. */
-  createIntegration(integration: Integration, audit: AuditEntry[]): Promise<void>;
-  /** Replaces the stored integration with this version and appends audit records, atomically. */
-  saveIntegration(integration: Integration, audit: AuditEntry[]): Promise<void>;
+  /**
+   * In one transaction: checks the caller's idempotency key (an unexpired one wins), claims every
+   * resource id, and stores the integration with its lease, key and audit records.
+   */
+  startIntegration(start: IntegrationStart): Promise<StartOutcome>;
+  /**
+   * Replaces the stored state and appends audit records; LeaseLostError unless `owner` holds the
+   * lease. A lease that expired but that nobody took over is still held.
+   */
+  saveIntegration(state: IntegrationState, audit: AuditEntry[], owner: string): Promise<void>;
+  /** Extends the lease; false when `owner` no longer holds it. */
+  renewLease(integrationId: string, owner: string, expiresAt: string): Promise<boolean>;
+  /**
+   * Saves the state, ends the lease and settles claims and key, in one transaction;
+   * LeaseLostError unless `owner` holds the lease.
+   */
+  settleIntegration(
+    state: IntegrationState,
+    audit: AuditEntry[],
+    owner: string,
+    settlement: Settlement,
+  ): Promise<void>;
+  /** Gives the lease up without finishing, so recovery may take the integration at once. */
+  releaseLease(integrationId: string, owner: string): Promise<void>;
+  /**
+   * Takes over, for `lease`, up to `limit` integrations that need recovery: unfinished ones
+   * (in_progress, rolling_back) whose lease has expired, and rollback_failed ones due for a retry,
+   * oldest first. Two callers never take the same integration. A lease expires at `expiresAt`;
+   * `lease` must run past `now` (RangeError otherwise), and `limit` is 1..500.
+   */
+  takeOverForRecovery(lease: Lease, now: string, limit: number): Promise<RecoveryCandidate[]>;
+  /** Deletes idempotency keys expired at `now` (expiresAt <= now); how many. */
+  purgeExpiredIdempotencyKeys(now: string): Promise<number>;
   getIntegration(id: string): Promise<Integration | undefined>;
+  /** Integrations, newest first (by createdAt, then id), optionally of one status. */
+  listIntegrations(query: IntegrationListQuery): Promise<IntegrationPage>;
   /** Appends audit records (one transaction). */
   appendAudit(audit: AuditEntry[]): Promise<void>;
   queryAudit(query: AuditQuery): Promise<AuditPage>;

@@ -1,12 +1,13 @@
 /**
  * The access token every TSM call carries: either fixed by configuration, or obtained from CSP in
  * exchange for the API token, cached, renewed shortly before it expires, and fetched once however
- * many calls want it at the same moment.
+ * many calls want it at the same moment. A call cancelled while it waits stops waiting at once.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { cancelledAwaitingToken } from './cancelled-failures.js';
 import { messageOf, parseJson } from './error-excerpt.js';
-import { exchange, type HttpAnswer } from './http-answer.js';
+import { exchange, tooLargeMessage, type HttpAnswer } from './http-answer.js';
 import type { Endpoint } from './endpoints.js';
 import {
   runWithRetry,
@@ -14,6 +15,8 @@ import {
   type RetrySettings,
   type RetryTools,
 } from './retry-policy.js';
+import type { SecretRedactor } from './secrets.js';
+import { SharedExchange } from './shared-exchange.js';
 import type { TsmCallOptions, TsmFailure } from './types.js';
 
 /** Where CSP exchanges an API token for an access token. */
@@ -23,7 +26,7 @@ export const CSP_AUTHORIZE_PATH = '/csp/gateway/am/api/auth/api-tokens/authorize
 export type TokenResult = { ok: true; token: string } | { ok: false; failure: TsmFailure };
 
 /** The part of a TSM call that an exchange made on its behalf shares. */
-export type TokenRequest = Pick<TsmCallOptions, 'requestId' | 'deadline' | 'onAttempt'>;
+export type TokenRequest = Pick<TsmCallOptions, 'requestId' | 'deadline' | 'onAttempt' | 'signal'>;
 
 /** Hands out the access token for TSM calls. */
 export interface AccessTokenSource {
@@ -43,6 +46,8 @@ export interface AccessTokenOptions {
   tools: RetryTools;
   logger: Logger;
   userAgent: string;
+  /** Learns every token the source holds or obtains, so that none can leave the client. */
+  redactor: SecretRedactor;
 }
 
 /** CSP documents 1799 s; a grant that states no lifetime is assumed to have that one. */
@@ -58,8 +63,12 @@ interface Grant {
 /** A token source for the configured credentials. */
 export function createAccessTokenSource(options: AccessTokenOptions): AccessTokenSource {
   const credentials = options.credentials;
-  if (credentials.kind === 'api-token') return new ExchangedToken(credentials.apiToken, options);
+  if (credentials.kind === 'api-token') {
+    options.redactor.keep(credentials.apiToken);
+    return new ExchangedToken(credentials.apiToken, options);
+  }
 
+  options.redactor.keep(credentials.accessToken);
   const fixed: TokenResult = { ok: true, token: credentials.accessToken };
   return { renewable: false, get: () => Promise.resolve(fixed), invalidate: () => undefined };
 }
@@ -70,7 +79,7 @@ class ExchangedToken implements AccessTokenSource {
   readonly #apiToken: string;
   readonly #options: AccessTokenOptions;
   #cached: { token: string; renewAt: number } | undefined;
-  #inFlight: Promise<TokenResult> | undefined;
+  #inFlight: SharedExchange<TokenResult> | undefined;
 
   constructor(apiToken: string, options: AccessTokenOptions) {
     this.#apiToken = apiToken;
@@ -78,32 +87,44 @@ class ExchangedToken implements AccessTokenSource {
   }
 
   async get(request: TokenRequest): Promise<TokenResult> {
+    if (request.signal?.aborted === true) return { ok: false, failure: cancelledAwaitingToken() };
+
     const cached = this.#cached;
     if (cached !== undefined && this.#options.tools.now() < cached.renewAt) {
       return { ok: true, token: cached.token };
     }
-    if (this.#inFlight !== undefined) return this.#join(this.#inFlight, request);
 
-    const inFlight = this.#exchange(request).finally(() => {
-      this.#inFlight = undefined;
-    });
-    this.#inFlight = inFlight;
-    return inFlight;
+    const joined = this.#inFlight?.joinable === true ? this.#inFlight : undefined;
+    const result = await (joined ?? this.#start(request)).wait(request.signal);
+    if (result === undefined) return { ok: false, failure: cancelledAwaitingToken() };
+    return joined === undefined ? result : this.#afterJoining(result, request);
   }
 
   invalidate(token: string): void {
     if (this.#cached?.token === token) this.#cached = undefined;
   }
 
-  async #join(inFlight: Promise<TokenResult>, request: TokenRequest): Promise<TokenResult> {
-    const shared = await inFlight;
+  /** An exchange for this call, which others may join until it ends or everyone has left. */
+  #start(request: TokenRequest): SharedExchange<TokenResult> {
+    const shared: SharedExchange<TokenResult> = new SharedExchange(async (signal) => {
+      try {
+        return await this.#exchange(request, signal);
+      } finally {
+        if (this.#inFlight === shared) this.#inFlight = undefined;
+      }
+    });
+    this.#inFlight = shared;
+    return shared;
+  }
+
+  async #afterJoining(shared: TokenResult, request: TokenRequest): Promise<TokenResult> {
     // The shared exchange ran to its starter's deadline; a caller with time left tries again.
     const outOfTime = !shared.ok && shared.failure.kind === 'timeout';
     if (outOfTime && this.#options.tools.now() < request.deadline) return this.get(request);
     return shared;
   }
 
-  async #exchange(request: TokenRequest): Promise<TokenResult> {
+  async #exchange(request: TokenRequest, signal: AbortSignal): Promise<TokenResult> {
     const { csp, retry, tools, logger } = this.#options;
     const obtainedAt = tools.now();
     const path = csp.pathPrefix + CSP_AUTHORIZE_PATH;
@@ -112,7 +133,8 @@ class ExchangedToken implements AccessTokenSource {
       method: 'POST' as const,
       path,
       deadline: request.deadline,
-      onAttempt: request.onAttempt,
+      signal,
+      onAttempt: attemptsWhileWaiting(request),
       logger: logger.child({ requestId: request.requestId }),
       attempt: async ({ signal }: { signal: AbortSignal }) =>
         interpretGrant(await exchange(csp.dispatcher, this.#request(path, request), signal)),
@@ -120,6 +142,7 @@ class ExchangedToken implements AccessTokenSource {
     const result = await runWithRetry(run, retry, tools);
     if (!result.ok) return { ok: false, failure: result.failure };
 
+    this.#options.redactor.remember(result.value.token);
     this.#cached = { token: result.value.token, renewAt: renewalTime(obtainedAt, result.value) };
     return { ok: true, token: result.value.token };
   }
@@ -137,6 +160,18 @@ class ExchangedToken implements AccessTokenSource {
       body: new URLSearchParams({ refresh_token: this.#apiToken }).toString(),
     };
   }
+}
+
+/**
+ * The exchange's attempts go to the call that started it, but only while it waits: once it has
+ * been cancelled and has reported its own end, later attempts are no longer its own.
+ */
+function attemptsWhileWaiting(request: TokenRequest): TokenRequest['onAttempt'] {
+  const { onAttempt, signal } = request;
+  if (onAttempt === undefined) return undefined;
+  return (attempt) => {
+    if (signal?.aborted !== true) onAttempt(attempt);
+  };
 }
 
 /** Renew when less than min(60 s, 10 % of the lifetime) is left, counted from the request. */
@@ -159,6 +194,13 @@ function interpretGrant(answer: HttpAnswer): AttemptOutcome<Grant> {
 }
 
 function grantOf(answer: HttpAnswer): AttemptOutcome<Grant> {
+  if (answer.truncated) {
+    const failure: TsmFailure = {
+      kind: 'unavailable',
+      message: tooLargeMessage('CSP', answer.status),
+    };
+    return { kind: 'failure', status: answer.status, failure };
+  }
   const body = parseJson(answer.text);
   const token = fieldOf(body, 'access_token');
   if (typeof token !== 'string' || token === '') {

@@ -1,14 +1,16 @@
 /**
  * The TSM client over HTTP: the three resources' reads, writes and deletes, each carrying an
  * access token and a request id, retried by the retry policy, and renewed once when TSM refuses
- * the token.
+ * the token. The caller's signal cancels a call at any point: while it waits for an access token,
+ * during an attempt or between attempts. Every result leaves with the client's secrets redacted.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ResourceBody, ResourceKind } from '../domain/resources.js';
 import { createAccessTokenSource, type AccessTokenSource } from './access-token.js';
+import { cancelledBeforeAttempt } from './cancelled-failures.js';
 import { OriginPools, type Endpoint } from './endpoints.js';
-import { exchange, type HttpAnswer, type HttpRequest } from './http-answer.js';
+import { exchange, type HttpRequest } from './http-answer.js';
 import { resourcePath } from './resource-paths.js';
 import {
   runWithRetry,
@@ -16,7 +18,14 @@ import {
   type AttemptOutcome,
   type RetryTools,
 } from './retry-policy.js';
-import { deleteAnswer, isTokenRefusal, readAnswer, writeAnswer } from './tsm-answers.js';
+import { SecretRedactor } from './secrets.js';
+import {
+  deleteAnswer,
+  isTokenRefusal,
+  readAnswer,
+  writeAnswer,
+  type Interpret,
+} from './tsm-answers.js';
 import type { TsmCallOptions, TsmClient, TsmFailure, TsmResult } from './types.js';
 
 /** What the client is built from. */
@@ -40,9 +49,9 @@ interface ClientContext {
   tools: RetryTools;
   logger: Logger;
   userAgent: string;
+  redactor: SecretRedactor;
 }
 
-type Interpret<T> = (answer: HttpAnswer) => AttemptOutcome<T>;
 type TsmRequest = Pick<HttpRequest, 'method' | 'path' | 'body'>;
 type Failed = Extract<TsmResult<unknown>, { ok: false }>;
 
@@ -51,6 +60,7 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
   const pools = new OriginPools();
   const tools = { ...systemRetryTools, ...options.tools };
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const redactor = new SecretRedactor();
   const tokens = createAccessTokenSource({
     credentials: options.credentials,
     csp: pools.endpoint(options.cspUrl),
@@ -58,6 +68,7 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
     tools,
     logger: options.logger,
     userAgent,
+    redactor,
   });
   const context: ClientContext = {
     tsm: pools.endpoint(options.tsmUrl),
@@ -66,6 +77,7 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
     tools,
     logger: options.logger,
     userAgent,
+    redactor,
   };
   return clientOver(context, () => pools.close());
 }
@@ -85,13 +97,27 @@ function clientOver(context: ClientContext, close: () => Promise<void>): TsmClie
   };
 }
 
-/** One TSM call; a refused token is renewed and the call tried once more at once. */
+/** One TSM call, its result redacted: the one way out of the client for TSM's and CSP's texts. */
 async function call<T>(
   context: ClientContext,
   request: TsmRequest,
   interpret: Interpret<T>,
   options: TsmCallOptions,
 ): Promise<TsmResult<T>> {
+  const result = await callRenewingToken(context, request, interpret, options);
+  return context.redactor.redactResult(result);
+}
+
+/** A refused token is renewed and the call tried once more at once. */
+async function callRenewingToken<T>(
+  context: ClientContext,
+  request: TsmRequest,
+  interpret: Interpret<T>,
+  options: TsmCallOptions,
+): Promise<TsmResult<T>> {
+  if (options.signal?.aborted === true) {
+    return failedBeforeTsm(cancelledBeforeAttempt('tsm', 0), 0, false);
+  }
   const token = await context.tokens.get(options);
   if (!token.ok) return failedBeforeTsm(token.failure, 0, false);
 
@@ -134,16 +160,18 @@ function runTsm<T>(
   const path = context.tsm.pathPrefix + request.path;
   const headers = tsmHeaders(context, options.requestId, token, request.body !== undefined);
   const httpRequest: HttpRequest = { ...request, path, headers };
+  const redact = (text: string) => context.redactor.redact(text);
   const run = {
     target: 'tsm' as const,
     method: request.method,
     path,
     deadline: options.deadline,
+    signal: options.signal,
     firstAttempt,
     onAttempt: options.onAttempt,
     logger: context.logger.child({ requestId: options.requestId }),
-    attempt: async ({ signal }: { signal: AbortSignal }) =>
-      interpret(await exchange(context.tsm.dispatcher, httpRequest, signal)),
+    attempt: async ({ signal }: { signal: AbortSignal }): Promise<AttemptOutcome<T>> =>
+      interpret(await exchange(context.tsm.dispatcher, httpRequest, signal), redact),
   };
   return runWithRetry(run, context.retry, context.tools);
 }

@@ -1,16 +1,20 @@
 /**
  * The retry loop shared by TSM calls and the CSP token exchange: exponential backoff with full
- * jitter, Retry-After honoured, a timeout per attempt, a cap on attempts, and one deadline for the
- * whole call. It knows HTTP statuses and network errors, not what the call is for.
+ * jitter, Retry-After honoured, a timeout per attempt, a cap on attempts, one deadline for the
+ * whole call, and the caller's signal to cancel it. It knows HTTP statuses and network errors,
+ * not what the call is for.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { limitTo, type CutCause } from './call-limits.js';
+import { cancelledBeforeAttempt, cancelledDuringWait } from './cancelled-failures.js';
 import {
   TARGET_LABELS,
   type RetryRun,
   type RetrySettings,
   type RetryTools,
 } from './retry-types.js';
-import { attemptOnce, deadlineReached, type SettledAttempt } from './single-attempt.js';
+import { deadlineBeforeAttempt, deadlineDuringWait, noTimeToRetry } from './deadline-failures.js';
+import { attemptOnce, type SettledAttempt } from './single-attempt.js';
 import type { TsmAttempt, TsmFailure, TsmResult } from './types.js';
 
 export { isRetryableStatus } from './single-attempt.js';
@@ -29,9 +33,6 @@ export const systemRetryTools: RetryTools = {
   now: Date.now,
 };
 
-/** setTimeout's largest delay; a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 type FailedAttempt<T> = Extract<SettledAttempt<T>, { kind: 'failure' }>;
 
 type Decision = { retryInMs: number } | { retryInMs?: undefined; failure: TsmFailure };
@@ -46,9 +47,8 @@ export async function runWithRetry<T>(
   const last = Math.max(settings.maxAttempts, first);
   let uncertain = false;
   for (let attempt = first; ; attempt += 1) {
-    if (tools.now() >= run.deadline) {
-      return failed(deadlineReached(run, attempt - 1), attempt - 1, uncertain);
-    }
+    const stop = reasonToStop(run, tools, attempt - 1);
+    if (stop !== undefined) return failed(stop, attempt - 1, uncertain);
 
     const settled = await attemptOnce(run, settings, tools, attempt);
     if (settled.kind === 'success') {
@@ -65,9 +65,20 @@ export async function runWithRetry<T>(
     report(run, { ...settled.record, retryInMs: decision.retryInMs });
 
     logRetry(run, settled.record, decision.retryInMs);
-    const waited = await pause(tools, decision.retryInMs, run.deadline);
-    if (!waited) return failed(deadlineReached(run, attempt), attempt, uncertain);
+    const cut = await pause(run, tools, decision.retryInMs);
+    if (cut !== undefined) return failed(waitCutShort(run, cut, attempt), attempt, uncertain);
   }
+}
+
+/** Why no further attempt may start: the caller cancelled the call, or its deadline passed. */
+function reasonToStop<T>(
+  run: RetryRun<T>,
+  tools: RetryTools,
+  attempts: number,
+): TsmFailure | undefined {
+  if (run.signal?.aborted === true) return cancelledBeforeAttempt(run.target, attempts);
+  if (tools.now() >= run.deadline) return deadlineBeforeAttempt(run, attempts);
+  return undefined;
 }
 
 function decide<T>(
@@ -84,7 +95,7 @@ function decide<T>(
   const wait = Math.max(backoff, settled.retryAfterMs ?? 0);
   // A wait that ends at or past the deadline leaves no time for the next attempt.
   if (tools.now() + wait >= run.deadline) {
-    return { failure: deadlineReached(run, settled.record.attempt) };
+    return { failure: noTimeToRetry(run, settled.failure, wait, settled.retryAfterMs) };
   }
   return { retryInMs: wait };
 }
@@ -95,14 +106,28 @@ function fullJitter(settings: RetrySettings, failedAttempt: number, random: () =
   return Math.round(random() * Math.min(settings.backoffMaxMs, exponential));
 }
 
-async function pause(tools: RetryTools, ms: number, deadline: number): Promise<boolean> {
-  const untilDeadline = Math.min(MAX_TIMER_MS, Math.max(0, deadline - tools.now()));
+/** Waits before the next attempt; says what cut the wait short, if anything did. */
+async function pause<T>(
+  run: RetryRun<T>,
+  tools: RetryTools,
+  ms: number,
+): Promise<CutCause | undefined> {
+  const limit = limitTo(run.deadline - tools.now(), 'deadline', run.signal);
   try {
-    await tools.sleep(ms, AbortSignal.timeout(untilDeadline));
-    return true;
+    await tools.sleep(ms, limit.signal);
+    return limit.reached();
   } catch {
-    return false;
+    // A sleep ends early only when aborted; one that fails otherwise is taken as out of time.
+    return limit.reached() ?? 'deadline';
+  } finally {
+    limit.release();
   }
+}
+
+function waitCutShort<T>(run: RetryRun<T>, cut: CutCause, attempts: number): TsmFailure {
+  return cut === 'cancelled'
+    ? cancelledDuringWait(run.target, attempts)
+    : deadlineDuringWait(run, attempts);
 }
 
 function report<T>(run: RetryRun<T>, attempt: TsmAttempt): void {

@@ -19,7 +19,10 @@ export interface RetryTools {
   now: () => number;
 }
 
-/** What an attempt is given: its number, and a signal that aborts it at its timeout or deadline. */
+/**
+ * What an attempt is given: its number, and a signal that aborts it at its timeout, at the
+ * deadline, or when the caller cancels the call.
+ */
 export interface AttemptContext {
   attempt: number;
   signal: AbortSignal;
@@ -45,6 +48,8 @@ export interface RetryRun<T> {
   deadline: number;
   /** Number of the first attempt when the call continues an earlier run; 1 by default. */
   firstAttempt?: number;
+  /** The caller's: when it aborts, no attempt starts, a wait ends and a running attempt is cut. */
+  signal?: AbortSignal | undefined;
   attempt: (context: AttemptContext) => Promise<AttemptOutcome<T>>;
   onAttempt?: ((attempt: TsmAttempt) => void) | undefined;
   logger: Logger;

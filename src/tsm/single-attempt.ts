@@ -1,8 +1,12 @@
 /**
- * One attempt of a call, bounded by its timeout and by the call's deadline, and what its answer
- * or its error means: retryable or not, and whether a change may have been applied unseen.
+ * One attempt of a call, bounded by its timeout, by the call's deadline and by the caller's
+ * signal, and what its answer or its error means: retryable or not, and whether a change may have
+ * been applied unseen.
  */
-import { classifyNetworkError } from './network-errors.js';
+import { limitTo, type CutCause } from './call-limits.js';
+import { cancelledDuringAttempt } from './cancelled-failures.js';
+import { deadlineDuringAttempt } from './deadline-failures.js';
+import { classifyNetworkError, type NetworkError } from './network-errors.js';
 import { parseRetryAfter } from './retry-after.js';
 import {
   TARGET_LABELS,
@@ -41,7 +45,7 @@ export async function attemptOnce<T>(
   attempt: number,
 ): Promise<SettledAttempt<T>> {
   const startedAt = tools.now();
-  const limit = limitAttempt(settings.attemptTimeoutMs, run.deadline - startedAt);
+  const limit = limitAttempt(run, settings.attemptTimeoutMs, run.deadline - startedAt);
   const record = (status?: number): TsmAttempt => ({
     method: run.method,
     path: run.path,
@@ -57,16 +61,11 @@ export async function attemptOnce<T>(
     }
     return answeredFailure(run, outcome, tools.now(), record(outcome.status));
   } catch (thrown) {
-    return thrownFailure(run, thrown, limit.abortedBy(), record());
+    const abort = { by: limit.reached(), timeoutMs: settings.attemptTimeoutMs };
+    return thrownFailure(run, thrown, abort, record());
   } finally {
-    limit.clear();
+    limit.release();
   }
-}
-
-/** The failure of a call that ran out of time after this many attempts. */
-export function deadlineReached<T>(run: RetryRun<T>, attempts: number): TsmFailure {
-  const name = TARGET_LABELS[run.target].name;
-  return { kind: 'timeout', message: `deadline reached after ${attempts} ${name} attempt(s)` };
 }
 
 function answeredFailure<T>(
@@ -79,8 +78,8 @@ function answeredFailure<T>(
     kind: 'failure',
     failure: outcome.failure,
     retryable: isRetryableStatus(outcome.status),
-    // A 5xx may come after the change was made; a 4xx says it was not.
-    uncertain: changesState(run.method) && outcome.status >= 500,
+    // Only a 4xx says the change was not made; a 5xx, a redirect or a 1xx may come after it.
+    uncertain: changesState(run.method) && !isClientError(outcome.status),
     retryAfterMs: parseRetryAfter(outcome.retryAfter, now),
     record,
   };
@@ -89,51 +88,63 @@ function answeredFailure<T>(
 function thrownFailure<T>(
   run: RetryRun<T>,
   thrown: unknown,
-  abortedBy: 'timeout' | 'deadline' | undefined,
+  abort: { by: CutCause | undefined; timeoutMs: number },
   record: TsmAttempt,
 ): SettledAttempt<T> {
   // Once sent, a change may be applied even though its answer never came.
   const mayHaveChanged = changesState(run.method);
   const labels = TARGET_LABELS[run.target];
-  if (abortedBy === 'deadline') {
-    const failure = deadlineReached(run, record.attempt);
-    const settled = { failure, retryable: false, uncertain: mayHaveChanged };
-    return { kind: 'failure', ...settled, record: { ...record, error: 'deadline' } };
-  }
-  if (abortedBy === 'timeout') {
-    const failure = unavailable(`${labels.name} did not answer in time`);
-    const settled = { failure, retryable: true, uncertain: mayHaveChanged };
-    return { kind: 'failure', ...settled, record: { ...record, error: 'timeout' } };
+  if (abort.by !== undefined) {
+    const cut = cutShort(run, abort.by, abort.timeoutMs);
+    const cutRecord = { ...record, error: abort.by };
+    return { kind: 'failure', ...cut, uncertain: mayHaveChanged, record: cutRecord };
   }
 
   const network = classifyNetworkError(thrown);
   if (network.unexpected) run.logger.error({ err: errorSummary(thrown) }, labels.fault);
   return {
     kind: 'failure',
-    failure: unavailable(`${labels.name} could not be reached: ${network.error}`),
+    failure: unavailable(networkMessage(labels.name, network)),
     retryable: network.retryable,
     uncertain: mayHaveChanged && network.mayHaveReachedServer,
     record: { ...record, error: network.error },
   };
 }
 
-/** A signal that aborts at the attempt timeout or at the deadline, whichever comes first. */
-function limitAttempt(timeoutMs: number, untilDeadlineMs: number) {
-  const controller = new AbortController();
-  const cause = untilDeadlineMs <= timeoutMs ? 'deadline' : 'timeout';
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`attempt aborted at its ${cause}`, 'TimeoutError')),
-    Math.max(0, Math.min(timeoutMs, untilDeadlineMs)),
-  );
-  return {
-    signal: controller.signal,
-    abortedBy: () => (controller.signal.aborted ? cause : undefined),
-    clear: () => clearTimeout(timer),
-  };
+/** Aborts at the attempt timeout, at the deadline or at the caller's cancel, whichever is first. */
+function limitAttempt<T>(run: RetryRun<T>, timeoutMs: number, untilDeadlineMs: number) {
+  return untilDeadlineMs <= timeoutMs
+    ? limitTo(untilDeadlineMs, 'deadline', run.signal)
+    : limitTo(timeoutMs, 'timeout', run.signal);
+}
+
+/** What an attempt cut short fails with; only its own timeout leaves the call worth retrying. */
+function cutShort<T>(
+  run: RetryRun<T>,
+  by: CutCause,
+  timeoutMs: number,
+): { failure: TsmFailure; retryable: boolean } {
+  if (by === 'deadline') return { failure: deadlineDuringAttempt(run), retryable: false };
+  if (by === 'cancelled') return { failure: cancelledDuringAttempt(run.target), retryable: false };
+
+  const name = TARGET_LABELS[run.target].name;
+  return { failure: unavailable(`${name} did not answer within ${timeoutMs} ms`), retryable: true };
+}
+
+/** Says whether the request never left, or the connection failed once it may have. */
+function networkMessage(name: string, network: NetworkError): string {
+  if (network.unexpected) return `the call to ${name} failed unexpectedly`;
+  return network.mayHaveReachedServer
+    ? `the connection to ${name} failed: ${network.error}`
+    : `${name} could not be reached: ${network.error}`;
 }
 
 function unavailable(message: string): TsmFailure {
   return { kind: 'unavailable', message };
+}
+
+function isClientError(status: number): boolean {
+  return status >= 400 && status < 500;
 }
 
 function changesState(method: TsmAttempt['method']): boolean {

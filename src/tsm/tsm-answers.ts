@@ -1,49 +1,63 @@
 /**
  * What TSM's answers mean for each kind of call. TSM's API is generated with the usual defaults
  * (PUT 200/201, GET 200/404, DELETE 200/404), so any 2xx is success and a 404 has a meaning only
- * for reads and deletes.
+ * for reads and deletes. Every text of a body that a failure keeps is redacted first, before it is
+ * cut to an excerpt, so that no cut can leave part of a token behind.
  */
 import type { ResourceBody } from '../domain/resources.js';
 import { excerptOf, messageOf, parseJson } from './error-excerpt.js';
-import type { HttpAnswer } from './http-answer.js';
+import { isSuccess, tooLargeMessage, type HttpAnswer } from './http-answer.js';
 import { isRetryableStatus, type AttemptOutcome } from './retry-policy.js';
 import type { TsmFailure } from './types.js';
 
+/** Removes secrets from a text before it leaves the client. */
+export type Redact = (text: string) => string;
+
+/** How a call reads TSM's answer. */
+export type Interpret<T> = (answer: HttpAnswer, redact: Redact) => AttemptOutcome<T>;
+
 /**
- * A read: the resource, or null when TSM has none. A 2xx whose body is not a JSON object fails
- * as 'unavailable' without a retry: the same server would answer the same, and guessing at a
- * body the comparison relies on could replace a resource that is in fact equal.
+ * A read: the resource, or null when TSM has none. A 2xx whose body is not a JSON object, or is
+ * too large to read, fails as 'unavailable' without a retry: the same server would answer the
+ * same, and guessing at a body the comparison relies on could replace a resource that is equal.
  */
-export function readAnswer(answer: HttpAnswer): AttemptOutcome<ResourceBody | null> {
+export function readAnswer(
+  answer: HttpAnswer,
+  redact: Redact,
+): AttemptOutcome<ResourceBody | null> {
   const { status } = answer;
   if (status === 404) return { kind: 'success', status, value: null };
-  if (!isSuccess(status)) return refusedAnswer(answer);
+  if (!isSuccess(status)) return refusedAnswer(answer, redact);
+  if (answer.truncated) return inconclusive(answer, redact, tooLargeMessage('TSM', status));
 
-  const body = parseJson(answer.text);
+  // Redacted before it is parsed: a resource that quotes a token must not carry it out either.
+  const body = parseJson(redact(answer.text));
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     return { kind: 'success', status, value: body as ResourceBody };
   }
-  const message = 'TSM answered a read with a body that is not a JSON object';
-  const failure: TsmFailure = {
-    kind: 'unavailable',
-    status,
-    message,
-    excerpt: excerptOf(answer.text),
-  };
-  return { kind: 'failure', status, failure };
+  return inconclusive(
+    answer,
+    redact,
+    `TSM answered ${status} with a body that is not a JSON object`,
+  );
 }
 
-/** A create-or-replace. */
-export function writeAnswer(answer: HttpAnswer): AttemptOutcome<void> {
+/** A create-or-replace. Its success body is never parsed, so its size does not matter. */
+export function writeAnswer(answer: HttpAnswer, redact: Redact): AttemptOutcome<void> {
   const { status } = answer;
-  return isSuccess(status) ? { kind: 'success', status, value: undefined } : refusedAnswer(answer);
+  if (isSuccess(status)) return { kind: 'success', status, value: undefined };
+  return refusedAnswer(answer, redact);
 }
 
 /** A delete: 'absent' when the resource was already gone. */
-export function deleteAnswer(answer: HttpAnswer): AttemptOutcome<'deleted' | 'absent'> {
+export function deleteAnswer(
+  answer: HttpAnswer,
+  redact: Redact,
+): AttemptOutcome<'deleted' | 'absent'> {
   const { status } = answer;
   if (status === 404) return { kind: 'success', status, value: 'absent' };
-  return isSuccess(status) ? { kind: 'success', status, value: 'deleted' } : refusedAnswer(answer);
+  if (isSuccess(status)) return { kind: 'success', status, value: 'deleted' };
+  return refusedAnswer(answer, redact);
 }
 
 /** Whether the call failed because TSM refused the access token. */
@@ -51,24 +65,40 @@ export function isTokenRefusal(failure: TsmFailure): boolean {
   return failure.kind === 'auth';
 }
 
-function refusedAnswer(answer: HttpAnswer): AttemptOutcome<never> {
+function refusedAnswer(answer: HttpAnswer, redact: Redact): AttemptOutcome<never> {
   const { status } = answer;
   if (status === 401 || status === 403) {
     const message = `TSM refused the access token (HTTP ${status})`;
     return { kind: 'failure', status, failure: { kind: 'auth', message } };
   }
-
-  const excerpt = excerptOf(answer.text);
-  const message = messageOf(answer.text) ?? `TSM answered ${status}`;
-  if (!isRetryableStatus(status)) {
-    return { kind: 'failure', status, failure: { kind: 'rejected', status, message, excerpt } };
+  if (isRetryableStatus(status)) return retryableAnswer(answer, redact);
+  if (status >= 400 && status < 500) {
+    const text = redact(answer.text);
+    const message = messageOf(text) ?? `TSM answered ${status}`;
+    const failure: TsmFailure = { kind: 'rejected', status, message, excerpt: excerptOf(text) };
+    return { kind: 'failure', status, failure };
   }
-  const failure: TsmFailure = { kind: 'unavailable', status, message, excerpt };
+  // A redirect, an informational or an unusual 5xx: not a refusal, so a change may have been made.
+  return inconclusive(
+    answer,
+    redact,
+    `TSM answered ${status}, which is neither success nor refusal`,
+  );
+}
+
+function retryableAnswer(answer: HttpAnswer, redact: Redact): AttemptOutcome<never> {
+  const { status } = answer;
+  const text = redact(answer.text);
+  const message = messageOf(text) ?? `TSM answered ${status}`;
+  const failure: TsmFailure = { kind: 'unavailable', status, message, excerpt: excerptOf(text) };
   return answer.retryAfter === undefined
     ? { kind: 'failure', status, failure }
     : { kind: 'failure', status, failure, retryAfter: answer.retryAfter };
 }
 
-function isSuccess(status: number): boolean {
-  return status >= 200 && status < 300;
+/** An answer that is neither usable nor a refusal, and that retrying would not change. */
+function inconclusive(answer: HttpAnswer, redact: Redact, message: string): AttemptOutcome<never> {
+  const { status } = answer;
+  const excerpt = excerptOf(redact(answer.text));
+  return { kind: 'failure', status, failure: { kind: 'unavailable', status, message, excerpt } };
 }

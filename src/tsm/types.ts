@@ -27,9 +27,14 @@ export interface TsmAttempt {
 export type TsmFailure =
   /** TSM answered a 4xx that retrying cannot change (not 401/403 after renewal: see auth). */
   | { kind: 'rejected'; status: number; message: string; excerpt: string }
-  /** Every attempt failed with a retryable answer or a network error. */
+  /**
+   * No usable answer: every attempt failed with a retryable answer or a network error, or one
+   * failed in a way that retrying would not change: a status that is neither success nor refusal
+   * (a redirect, a 501), a body too large to read, a body that is not the JSON expected, or an
+   * error in the client itself.
+   */
   | { kind: 'unavailable'; status?: number; message: string; excerpt?: string }
-  /** The deadline passed before the call could finish. */
+  /** The deadline passed, or the caller cancelled the call, before it could finish. */
   | { kind: 'timeout'; message: string }
   /** CSP refused the API token, or TSM refused a freshly renewed access token. */
   | { kind: 'auth'; message: string };
@@ -50,6 +55,12 @@ export interface TsmCallOptions {
   deadline: number;
   /** Called after every attempt, successful or not. */
   onAttempt?: (attempt: TsmAttempt) => void;
+  /**
+   * Aborts the call: no new attempt starts and a running one is cut off; the result is a
+   * 'timeout' failure (uncertain for a PUT or DELETE that was under way). The service stopping
+   * uses it to hand a running integration over to recovery.
+   */
+  signal?: AbortSignal;
 }
 
 /** The TSM API as the orchestration sees it. */

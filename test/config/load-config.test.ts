@@ -30,6 +30,10 @@ describe('loadConfig', () => {
       logLevel: 'info',
       retry: { maxAttempts: 5, attemptTimeoutMs: 10_000, backoffBaseMs: 200, backoffMaxMs: 5_000 },
       integrationDeadlineMs: 60_000,
+      leaseMs: 30_000,
+      recoveryIntervalMs: 10_000,
+      idempotencyKeyTtlMs: 86_400_000,
+      shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
     });
   });
@@ -50,6 +54,10 @@ describe('loadConfig', () => {
       TSM_BACKOFF_BASE_MS: '50',
       TSM_BACKOFF_MAX_MS: '800',
       INTEGRATION_DEADLINE_MS: '90000',
+      LEASE_DURATION_MS: '5000',
+      RECOVERY_INTERVAL_MS: '250',
+      IDEMPOTENCY_KEY_TTL_MS: '3600000',
+      SHUTDOWN_GRACE_MS: '1000',
       BODY_LIMIT_BYTES: '65536',
     });
 
@@ -69,6 +77,10 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       retry: { maxAttempts: 7, attemptTimeoutMs: 2500, backoffBaseMs: 50, backoffMaxMs: 800 },
       integrationDeadlineMs: 90_000,
+      leaseMs: 5_000,
+      recoveryIntervalMs: 250,
+      idempotencyKeyTtlMs: 3_600_000,
+      shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
     });
   });

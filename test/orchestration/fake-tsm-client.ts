@@ -36,6 +36,8 @@ export interface ScriptedAnswer {
   throws?: Error;
   /** Time the call takes on the fake clock before its attempts, e.g. to use up a deadline. */
   elapseMs?: number;
+  /** Awaited while the call is in flight, before TSM answers: a latch, or a move of the test's. */
+  during?: (options: TsmCallOptions) => Promise<void>;
 }
 
 const PATHS: Record<ResourceKind, string> = {
@@ -125,10 +127,12 @@ export class FakeTsmClient implements TsmClient {
     });
     this.running += 1;
     this.maxConcurrentCalls = Math.max(this.maxConcurrentCalls, this.running);
+    const scripted = this.scripts.get(`${method} ${kind}`)?.shift() ?? {};
     try {
       // Yield once so that calls made together are seen running together.
       await new Promise((resolve) => setImmediate(resolve));
-      return this.answer(method, kind, id, options, apply);
+      await scripted.during?.(options);
+      return this.answer(method, kind, id, options, scripted, apply);
     } finally {
       this.running -= 1;
     }
@@ -139,10 +143,10 @@ export class FakeTsmClient implements TsmClient {
     kind: ResourceKind,
     id: string,
     options: TsmCallOptions,
+    scripted: ScriptedAnswer,
     apply: (path: string) => T,
   ): TsmResult<T> {
     const path = this.resourcePath(kind, id);
-    const scripted = this.scripts.get(`${method} ${kind}`)?.shift() ?? {};
     this.clock.advance(scripted.elapseMs ?? 0);
     if (scripted.throws !== undefined) throw scripted.throws;
 

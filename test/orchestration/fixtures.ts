@@ -10,7 +10,9 @@ import type { Integration } from '../../src/orchestration/integration.js';
 import {
   runIntegration,
   type IntegrationRunnerDeps,
+  type RunOutcome,
 } from '../../src/orchestration/run-integration.js';
+import { RunRegistry } from '../../src/orchestration/run-registry.js';
 import type { AuditRecord } from '../../src/storage/store.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { FakeTsmClient } from './fake-tsm-client.js';
@@ -109,7 +111,14 @@ export interface Harness {
   store: MemoryStore;
   logs: LogLine[];
   deps: IntegrationRunnerDeps;
+  registry: RunRegistry;
+  /** Runs an integration that must start; its final (or halted) state. */
   run: (integration?: NormalizedIntegration, warnings?: Warning[]) => Promise<Integration>;
+  /** Runs an integration and returns its outcome as runIntegration gave it. */
+  runOutcome: (
+    integration?: NormalizedIntegration,
+    options?: { idempotencyKey?: { key: string; fingerprint: string; expiresAt: string } },
+  ) => Promise<RunOutcome>;
   /** The audit records of the integration, oldest first. */
   audit: () => AuditRecord[];
 }
@@ -117,6 +126,9 @@ export interface Harness {
 export const INTEGRATION_ID = 'int-1';
 export const REQUEST_ID = 'req-1';
 export const DEADLINE_MS = 60_000;
+export const LEASE_MS = 30_000;
+export const RECOVERY_BACKOFF_MS = 10_000;
+export const OWNER = 'runner-1';
 
 /** A fresh world: empty TSM, empty store. */
 export function harness(): Harness {
@@ -128,22 +140,42 @@ export function harness(): Harness {
     { level: 'debug' },
     { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
   );
+  let created = 0;
   const deps: IntegrationRunnerDeps = {
     tsm,
     store,
     logger,
     now: clock.now,
-    newId: () => INTEGRATION_ID,
+    // The first integration of a test is INTEGRATION_ID; any later one gets an id of its own.
+    newId: () => (++created === 1 ? INTEGRATION_ID : `int-${created}`),
     deadlineMs: DEADLINE_MS,
+    leaseMs: LEASE_MS,
+    owner: OWNER,
   };
+  const registry = new RunRegistry();
+  const runOutcome: Harness['runOutcome'] = (integration = exampleIntegration(), options = {}) =>
+    runIntegration(
+      deps,
+      { integration, warnings: [], actor: 'ops-team', requestId: REQUEST_ID },
+      { ...options, registry, recoveryBackoffMs: RECOVERY_BACKOFF_MS },
+    );
   return {
     clock,
     tsm,
     store,
     logs,
     deps,
-    run: (integration = exampleIntegration(), warnings = []) =>
-      runIntegration(deps, { integration, warnings, actor: 'ops-team', requestId: REQUEST_ID }),
+    registry,
+    runOutcome,
+    run: async (integration = exampleIntegration(), warnings = []) => {
+      const outcome = await runIntegration(
+        deps,
+        { integration, warnings, actor: 'ops-team', requestId: REQUEST_ID },
+        { registry, recoveryBackoffMs: RECOVERY_BACKOFF_MS },
+      );
+      if (outcome.kind === 'not-started') throw new Error(`not started: ${outcome.refusal.reason}`);
+      return outcome.integration;
+    },
     audit: () => store.auditTrail().filter((record) => record.integrationId === INTEGRATION_ID),
   };
 }

@@ -172,9 +172,10 @@ describe('an integration TSM accepts', () => {
       'integration.started',
       ...Array<string>(3).fill('tsm.call'),
       'integration.planned',
-      ...['tsm.call', 'resource.written'],
-      ...['tsm.call', 'resource.written'],
-      ...['tsm.call', 'resource.written'],
+      // Each write: its intent journaled first, then the call, its outcome, the resource written.
+      ...['journal.intent', 'tsm.call', 'journal.outcome', 'resource.written'],
+      ...['journal.intent', 'tsm.call', 'journal.outcome', 'resource.written'],
+      ...['journal.intent', 'tsm.call', 'journal.outcome', 'resource.written'],
       'integration.succeeded',
     ]);
     expect(records.at(-1)?.details).toEqual({ durationMs: 30 });

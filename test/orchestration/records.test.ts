@@ -24,15 +24,13 @@ describe('the records of a rollback', () => {
     expect(
       audit()
         .map((record) => record.action)
-        .slice(-8),
+        .slice(-10),
     ).toEqual([
-      'resource.written',
       'tsm.call',
+      'journal.outcome',
       'integration.rolling_back',
-      'tsm.call',
-      'compensation.succeeded',
-      'tsm.call',
-      'compensation.succeeded',
+      ...['journal.undo_intent', 'tsm.call', 'compensation.succeeded'],
+      ...['journal.undo_intent', 'tsm.call', 'compensation.succeeded'],
       'integration.rolled_back',
     ]);
   });
@@ -65,6 +63,7 @@ describe('the records of a rollback', () => {
     });
     expect(terminal[0]?.details.durationMs).toBeGreaterThan(0);
     expect(audit().find((record) => record.action === 'compensation.failed')?.details).toEqual({
+      seq: 2,
       kind: 'account',
       id: 'my-vault-account',
       tsmPath: '/tsm/v1alpha1/external-accounts/my-vault-account',
@@ -143,8 +142,8 @@ describe('a store that fails', () => {
   it('is rethrown, but only after what was written has been undone', async () => {
     const { tsm, store, run } = harness();
     const broken = new Error('disk I/O error');
-    // Saves: reads, plan, bundle written, account written (this one fails).
-    store.breakNext('saveIntegration', { skip: 3, error: broken });
+    // Saves: reads, plan, bundle intent and outcome, account intent, account outcome (fails).
+    store.breakNext('saveIntegration', { skip: 5, error: broken });
 
     await expect(run()).rejects.toBe(broken);
 
@@ -158,9 +157,21 @@ describe('a store that fails', () => {
     expect(stored).toMatchObject({ status: 'rolled_back', failure: { code: 'INTERNAL_ERROR' } });
   });
 
+  it('stops before a write whose intent it cannot journal, and undoes the earlier ones', async () => {
+    const { tsm, store, run } = harness();
+    const broken = new Error('disk I/O error');
+    // Saves: reads, plan, bundle intent and outcome, account intent (fails): no PUT account.
+    store.breakNext('saveIntegration', { skip: 4, error: broken });
+
+    await expect(run()).rejects.toBe(broken);
+
+    // The account's intent may or may not be stored: it is read back (absent), never written.
+    expect(tsm.callNames().slice(3)).toEqual(['PUT caBundle', 'GET account', 'DELETE caBundle']);
+  });
+
   it('is thrown at once when the integration cannot even be created', async () => {
     const { tsm, store, run } = harness();
-    store.breakNext('createIntegration');
+    store.breakNext('startIntegration');
 
     await expect(run()).rejects.toThrow('the database is unavailable');
     expect(tsm.calls).toEqual([]);

@@ -54,7 +54,7 @@ describe('a write that fails for good', () => {
     expect(tsm.held('account', 'my-vault-account')).toBeUndefined();
   });
 
-  it('that TSM may have applied is deleted too, first', async () => {
+  it('that TSM may have applied is read back, found, and deleted first', async () => {
     const { tsm, run } = harness();
     tsm.script('PUT', 'certificateAuthority', {
       failure: failures.timeout(),
@@ -66,6 +66,7 @@ describe('a write that fails for good', () => {
 
     expect(integration.failure?.code).toBe('TSM_TIMEOUT');
     expect(afterReads(tsm.callNames()).slice(3)).toEqual([
+      'GET certificateAuthority',
       'DELETE certificateAuthority',
       'DELETE account',
       'DELETE caBundle',
@@ -74,15 +75,40 @@ describe('a write that fails for good', () => {
     expect(outcomes(integration)).toEqual(['deleted', 'deleted', 'deleted']);
   });
 
-  it('that TSM did not apply after all stays failed when its delete finds nothing', async () => {
-    const { tsm, run } = harness();
+  it('that TSM did not apply after all is read back, not found, and left alone', async () => {
+    const { tsm, run, audit } = harness();
     tsm.script('PUT', 'certificateAuthority', { failure: failures.timeout(), uncertain: true });
 
     const integration = await run();
 
     expect(integration.status).toBe('rolled_back');
-    expect(afterReads(tsm.callNames())).toContain('DELETE certificateAuthority');
+    expect(afterReads(tsm.callNames()).slice(3)).toEqual([
+      'GET certificateAuthority',
+      'DELETE account',
+      'DELETE caBundle',
+    ]);
     expect(outcomes(integration)).toEqual(['deleted', 'deleted', 'failed']);
+    expect(audit().map((record) => record.action)).toContain('compensation.not_needed');
+  });
+
+  it('deletes a write of unknown outcome anyway when TSM cannot be read back', async () => {
+    const { tsm, run } = harness();
+    tsm.script('PUT', 'certificateAuthority', {
+      failure: failures.timeout(),
+      uncertain: true,
+      applied: true,
+    });
+    // The first GET is the read phase's; the second, reading the write back, fails.
+    tsm.script('GET', 'certificateAuthority', {}, { failure: failures.unavailable() });
+
+    const integration = await run();
+
+    expect(integration.status).toBe('rolled_back');
+    expect(afterReads(tsm.callNames()).slice(3, 5)).toEqual([
+      'GET certificateAuthority',
+      'DELETE certificateAuthority',
+    ]);
+    expect(tsm.held('certificateAuthority', 'my-vault-ca-configuration')).toBeUndefined();
   });
 
   it('puts a replaced resource back exactly as TSM held it', async () => {
@@ -128,8 +154,9 @@ describe('a write that fails for good', () => {
       code: 'INTERNAL_ERROR',
       kind: 'certificateAuthority',
     });
+    // Nobody knows how far the call got: TSM is read back before anything is deleted.
     expect(afterReads(tsm.callNames()).slice(3)).toEqual([
-      'DELETE certificateAuthority',
+      'GET certificateAuthority',
       'DELETE account',
       'DELETE caBundle',
     ]);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeRoot } from '../support/certificates.js';
 import { startHarness, type Harness } from '../support/service-harness.js';
 import {
@@ -38,6 +38,23 @@ function storedIds(harness: Harness): Record<string, string[]> {
 }
 
 const NOTHING = { certificates: [], accounts: [], cas: [] };
+
+/** Polls an integration until it reaches `status` (recovery works in the background). */
+async function waitForStatus(
+  harness: Harness,
+  id: string,
+  status: string,
+): Promise<Answered['integration']> {
+  return vi.waitFor(
+    async () => {
+      const answer = await harness.call('GET', `/vault-integrations/${id}`);
+      const integration = answer.body as Answered['integration'];
+      if (integration.status !== status) throw new Error(`still ${integration.status}`);
+      return integration;
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+}
 
 /** The documented account as it would sit in TSM, pointing at another Vault. */
 function otherAccount(): Record<string, unknown> {
@@ -94,9 +111,14 @@ describe('rolling back when a step fails for good', () => {
 
     expect(answer.status).toBe(502);
     expect((answer.body as Answered).code).toBe('TSM_UNAVAILABLE');
-    expect(writes(harness).filter((write) => write.startsWith('DELETE'))).toEqual([
-      // The CA configuration may have been applied behind a 5xx, so it is deleted too.
-      `DELETE ${CA_PATH} 404`,
+    // The CA configuration may have been applied behind a 5xx: it is read back first (absent).
+    const afterFailure = harness.sim
+      .requests()
+      .filter((request) => request.path.startsWith('/tsm/'))
+      .slice(-3)
+      .map((request) => `${request.method} ${request.path} ${request.status}`);
+    expect(afterFailure).toEqual([
+      `GET ${CA_PATH} 404`,
       `DELETE ${ACCOUNT_PATH} 200`,
       `DELETE ${BUNDLE_PATH} 200`,
     ]);
@@ -125,36 +147,6 @@ describe('rolling back when a step fails for good', () => {
     expect(storedIds(harness)).toEqual(NOTHING);
   });
 
-  it('ends rollback_failed and lists exactly what stays when a compensation fails: 502', async () => {
-    harness.sim.injectFault({ method: 'PUT', path: CA_PATH, status: 400 });
-    harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 500, count: Infinity });
-
-    const answer = await create();
-
-    expect(answer.status).toBe(502);
-    const body = answer.body as Answered;
-    expect(body.code).toBe('ROLLBACK_FAILED');
-    expect(body.integration.failure).toMatchObject({
-      code: 'ROLLBACK_FAILED',
-      causeCode: 'TSM_REJECTED',
-    });
-    // The bundle cannot go while the account that names it stays (TSM answers 409).
-    expect(body.integration.leftInTsm).toEqual([
-      { kind: 'caBundle', id: 'my-CA-bundle', tsmPath: BUNDLE_PATH, state: 'created-not-deleted' },
-      {
-        kind: 'account',
-        id: 'my-vault-account',
-        tsmPath: ACCOUNT_PATH,
-        state: 'created-not-deleted',
-      },
-    ]);
-    expect(storedIds(harness)).toEqual({
-      certificates: ['my-CA-bundle'],
-      accounts: ['my-vault-account'],
-      cas: [],
-    });
-  });
-
   it('puts a replaced account back as it was when a later step fails', async () => {
     harness.sim.seed('external-accounts', 'my-vault-account', otherAccount());
     harness.sim.injectFault({ method: 'PUT', path: CA_PATH, status: 400 });
@@ -173,6 +165,61 @@ describe('rolling back when a step fails for good', () => {
       accounts: ['my-vault-account'],
       cas: [],
     });
+  });
+
+  it('ends rollback_failed, lists exactly what stays, and recovery cleans up later: 502', async () => {
+    // A harness of its own: the integration keeps its claims until recovery has cleaned up.
+    const own = await startHarness({ env: { RECOVERY_INTERVAL_MS: '200' } });
+    try {
+      own.sim.injectFault({ method: 'PUT', path: CA_PATH, status: 400 });
+      own.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 500, count: Infinity });
+
+      const answer = await own.call('POST', '/vault-integrations', {
+        body: documentationRequest(),
+      });
+
+      expect(answer.status).toBe(502);
+      const body = answer.body as Answered & { integration: { id: string } };
+      expect(body.code).toBe('ROLLBACK_FAILED');
+      expect(body.integration.failure).toMatchObject({
+        code: 'ROLLBACK_FAILED',
+        causeCode: 'TSM_REJECTED',
+      });
+      // The bundle cannot go while the account that names it stays (TSM answers 409).
+      expect(body.integration.leftInTsm).toEqual([
+        {
+          kind: 'caBundle',
+          id: 'my-CA-bundle',
+          tsmPath: BUNDLE_PATH,
+          state: 'created-not-deleted',
+        },
+        {
+          kind: 'account',
+          id: 'my-vault-account',
+          tsmPath: ACCOUNT_PATH,
+          state: 'created-not-deleted',
+        },
+      ]);
+      expect(storedIds(own)).toEqual({
+        certificates: ['my-CA-bundle'],
+        accounts: ['my-vault-account'],
+        cas: [],
+      });
+      const listed = await own.call('GET', '/vault-integrations?status=rollback_failed');
+      expect((listed.body as { integrations: { id: string }[] }).integrations).toEqual([
+        expect.objectContaining({ id: body.integration.id }),
+      ]);
+
+      own.sim.clearFaults();
+      const recovered = await waitForStatus(own, body.integration.id, 'rolled_back');
+
+      expect(recovered.leftInTsm).toBeUndefined();
+      expect(storedIds(own)).toEqual(NOTHING);
+      const again = await own.call('POST', '/vault-integrations', { body: documentationRequest() });
+      expect(again.status).toBe(201);
+    } finally {
+      await own.close();
+    }
   });
 
   it('answers 504 TSM_TIMEOUT and rolls back when the deadline passes', async () => {

@@ -56,6 +56,20 @@ export function auditTrailCases(subject: ContractSubject): void {
     expect(await requestIds({ actor: 'alice', integrationId: 'int-2' })).toEqual(['r3']);
   });
 
+  it('filters by the request that caused the records', async () => {
+    await subject.store.appendAudit([
+      auditEntry({ requestId: 'req-a', action: 'http.request' }),
+      auditEntry({ requestId: 'req-b', action: 'integration.started' }),
+      auditEntry({ requestId: 'req-a', action: 'integration.started' }),
+    ]);
+    const actions = async (query: Omit<AuditQuery, 'limit'>) =>
+      (await subject.store.queryAudit({ ...query, limit: 10 })).records.map((r) => r.action);
+
+    expect(await actions({ requestId: 'req-a' })).toEqual(['integration.started', 'http.request']);
+    expect(await actions({ requestId: 'req-a', action: 'http.request' })).toEqual(['http.request']);
+    expect(await actions({ requestId: 'req' })).toEqual([]);
+  });
+
   it('takes since as inclusive and until as exclusive, whatever the ISO 8601 form', async () => {
     const stored = [
       ['r1', '2025-03-01T10:00:00.000Z'],

@@ -1,30 +1,36 @@
 /**
- * Contract cases for integrations: what is stored comes back, a save replaces, and an
- * integration never changes without its audit records, nor they without it.
+ * Contract cases for integrations: what a start stores comes back, a save by the lease's holder
+ * replaces it, and an integration never changes without its audit records, nor they without it.
  */
 import { expect, it } from 'vitest';
-import { UnknownIntegrationError } from '../../src/storage/errors.js';
 import type { ContractSubject } from './store-contract.js';
 import {
+  RUNNER,
   auditEntry,
   entryWithoutActor,
   failedIntegration,
+  idempotencyKey,
+  startOf,
   startedIntegration,
+  stateOf,
 } from './store-fixtures.js';
 
 /** Registers the integration cases. */
 export function integrationCases(subject: ContractSubject): void {
   const auditOf = async (integrationId: string) =>
     (await subject.store.queryAudit({ integrationId, limit: 500 })).records;
+  const actionsOf = async (integrationId: string) =>
+    (await auditOf(integrationId)).map((record) => record.action);
 
-  it('returns an integration exactly as it was created, with its audit records', async () => {
+  it('returns an integration exactly as it was started, with its audit records', async () => {
     const integration = failedIntegration('int-1');
-    await subject.store.createIntegration(integration, [auditEntry({ integrationId: 'int-1' })]);
+    const outcome = await subject.store.startIntegration(
+      startOf('int-1', { state: stateOf(integration) }),
+    );
 
+    expect(outcome).toEqual({ started: true });
     expect(await subject.store.getIntegration('int-1')).toStrictEqual(integration);
-    expect((await auditOf('int-1')).map((record) => record.action)).toEqual([
-      'integration.started',
-    ]);
+    expect(await actionsOf('int-1')).toEqual(['integration.started']);
   });
 
   it('answers undefined for an id that was never stored', async () => {
@@ -32,72 +38,75 @@ export function integrationCases(subject: ContractSubject): void {
   });
 
   it('replaces the stored integration on save and appends the save’s audit records', async () => {
-    await subject.store.createIntegration(startedIntegration('int-1'), [auditEntry()]);
+    await subject.store.startIntegration(startOf('int-1'));
     const finished = failedIntegration('int-1');
-    await subject.store.saveIntegration(finished, [auditEntry({ action: 'integration.failed' })]);
+    await subject.store.saveIntegration(
+      stateOf(finished),
+      [auditEntry({ action: 'integration.failed' })],
+      RUNNER,
+    );
 
     expect(await subject.store.getIntegration('int-1')).toStrictEqual(finished);
-    expect((await auditOf('int-1')).map((record) => record.action)).toEqual([
-      'integration.failed',
-      'integration.started',
-    ]);
+    expect(await actionsOf('int-1')).toEqual(['integration.failed', 'integration.started']);
   });
 
-  it('refuses to save an integration that was never created, storing nothing', async () => {
-    const saving = subject.store.saveIntegration(startedIntegration('ghost'), [
-      auditEntry({ integrationId: 'ghost' }),
-    ]);
+  it('refuses to start an integration whose id is taken, keeping the first', async () => {
+    await subject.store.startIntegration(startOf('int-1'));
 
-    await expect(saving).rejects.toBeInstanceOf(UnknownIntegrationError);
-    expect(await subject.store.getIntegration('ghost')).toBeUndefined();
-    expect(await auditOf('ghost')).toEqual([]);
+    const second = startOf('int-1', {
+      state: stateOf(failedIntegration('int-1')),
+      claims: [],
+      audit: [auditEntry({ action: 'integration.duplicate' })],
+    });
+    await expect(subject.store.startIntegration(second)).rejects.toThrow();
+    expect(await subject.store.getIntegration('int-1')).toStrictEqual(startedIntegration('int-1'));
+    expect(await actionsOf('int-1')).toEqual(['integration.started']);
   });
 
-  it('refuses to create an integration whose id is taken, keeping the first', async () => {
-    const first = startedIntegration('int-1');
-    await subject.store.createIntegration(first, []);
+  it('stores nothing of a start when the database refuses one of its audit records', async () => {
+    const start = startOf('int-1', {
+      idempotencyKey: idempotencyKey('int-1'),
+      audit: [auditEntry(), entryWithoutActor()],
+    });
 
-    await expect(
-      subject.store.createIntegration(failedIntegration('int-1'), [auditEntry()]),
-    ).rejects.toThrow();
-    expect(await subject.store.getIntegration('int-1')).toStrictEqual(first);
-    expect(await auditOf('int-1')).toEqual([]);
-  });
-
-  it('stores no integration when the database refuses one of its audit records', async () => {
-    const creating = subject.store.createIntegration(startedIntegration('int-1'), [
-      auditEntry(),
-      entryWithoutActor(),
-    ]);
-
-    await expect(creating).rejects.toThrow();
+    await expect(subject.store.startIntegration(start)).rejects.toThrow();
     expect(await subject.store.getIntegration('int-1')).toBeUndefined();
     expect(await auditOf('int-1')).toEqual([]);
+    // Neither its claims nor its key were kept: the same start, made valid, goes through.
+    const again = await subject.store.startIntegration({ ...start, audit: [auditEntry()] });
+    expect(again).toEqual({ started: true });
   });
 
   it('keeps the previous version when the database refuses an audit record of a save', async () => {
-    const started = startedIntegration('int-1');
-    await subject.store.createIntegration(started, [auditEntry()]);
+    await subject.store.startIntegration(startOf('int-1'));
 
-    const saving = subject.store.saveIntegration(failedIntegration('int-1'), [
-      auditEntry({ action: 'integration.failed' }),
-      entryWithoutActor(),
-    ]);
+    const saving = subject.store.saveIntegration(
+      stateOf(failedIntegration('int-1')),
+      [auditEntry({ action: 'integration.failed' }), entryWithoutActor()],
+      RUNNER,
+    );
 
     await expect(saving).rejects.toThrow();
-    expect(await subject.store.getIntegration('int-1')).toStrictEqual(started);
-    expect((await auditOf('int-1')).map((record) => record.action)).toEqual([
-      'integration.started',
-    ]);
+    expect(await subject.store.getIntegration('int-1')).toStrictEqual(startedIntegration('int-1'));
+    expect(await actionsOf('int-1')).toEqual(['integration.started']);
   });
 
   it('refuses audit details that cannot be written as JSON, storing nothing', async () => {
-    const creating = subject.store.createIntegration(startedIntegration('int-1'), [
-      auditEntry({ details: { attempts: 1n } }),
-    ]);
+    const start = startOf('int-1', { audit: [auditEntry({ details: { attempts: 1n } })] });
 
-    await expect(creating).rejects.toThrow(/not JSON-serializable/);
+    await expect(subject.store.startIntegration(start)).rejects.toThrow(/not JSON-serializable/);
     expect(await subject.store.getIntegration('int-1')).toBeUndefined();
     expect(await auditOf('int-1')).toEqual([]);
+  });
+
+  it('refuses a lease or key expiry that is not an ISO 8601 time, storing nothing', async () => {
+    const badLease = startOf('int-1', { lease: { owner: RUNNER, expiresAt: 'soon' } });
+    const badKey = startOf('int-1', {
+      idempotencyKey: idempotencyKey('int-1', { expiresAt: '2025-03-02T12:00:00' }),
+    });
+
+    await expect(subject.store.startIntegration(badLease)).rejects.toThrow(RangeError);
+    await expect(subject.store.startIntegration(badKey)).rejects.toThrow(RangeError);
+    expect(await subject.store.getIntegration('int-1')).toBeUndefined();
   });
 }

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/open-store.js';
-import { auditEntry, startedIntegration } from './store-fixtures.js';
+import { auditEntry, startOf, startedIntegration } from './store-fixtures.js';
 import { storeContract } from './store-contract.js';
 
 let folder = '';
@@ -52,7 +52,7 @@ describe('opening a SQLite store', () => {
     const file = freshFile();
     const firstLog = migrationLog();
     const first = await openStore(file, { logger: firstLog });
-    await first.createIntegration(startedIntegration('int-1'), [auditEntry()]);
+    await first.startIntegration(startOf('int-1'));
     await first.close();
 
     const secondLog = migrationLog();
@@ -61,7 +61,7 @@ describe('opening a SQLite store', () => {
     const { records } = await second.queryAudit({ limit: 10 });
     await second.close();
 
-    expect(firstLog.applied).toEqual(['0001_initial']);
+    expect(firstLog.applied).toEqual(['0001_initial', '0002_recovery']);
     expect(secondLog.applied).toEqual([]);
     expect(stored).toStrictEqual(startedIntegration('int-1'));
     expect(records).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('opening a SQLite store', () => {
 
   it('opens an in-memory database for unit tests', async () => {
     const store = await openStore(':memory:');
-    await store.createIntegration(startedIntegration('int-1'), []);
+    await store.startIntegration(startOf('int-1'));
 
     expect(await store.getIntegration('int-1')).toStrictEqual(startedIntegration('int-1'));
     await store.close();

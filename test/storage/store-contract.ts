@@ -5,7 +5,12 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { auditTrailCases } from './audit-trail-cases.js';
+import { claimCases } from './claim-cases.js';
+import { idempotencyCases } from './idempotency-cases.js';
 import { integrationCases } from './integration-cases.js';
+import { leaseCases } from './lease-cases.js';
+import { listCases } from './list-cases.js';
+import { recoveryCases } from './recovery-cases.js';
 import { manualClock, type ManualClock } from './store-fixtures.js';
 
 /** Opens a fresh, empty store that stamps audit records with `now`. */
@@ -43,5 +48,10 @@ export function storeContract(openStore: StoreFactory): void {
   });
 
   describe('integrations', () => integrationCases(subject));
+  describe('idempotency keys', () => idempotencyCases(subject));
+  describe('claims on resource ids', () => claimCases(subject));
+  describe('leases', () => leaseCases(subject));
+  describe('recovery takeover', () => recoveryCases(subject));
+  describe('integration list', () => listCases(subject));
   describe('audit trail', () => auditTrailCases(subject));
 }

@@ -1,29 +1,54 @@
 /**
  * A Store held in memory, for tests of the layers above storage. It keeps the contract of the
  * SQLite store (test/storage/store-contract.ts runs against it too): copies in and out, all or
- * nothing per call, audit details as JSON would store them, the same cursor and bounds. A test
- * can also break it on purpose and read every version an integration was saved in.
+ * nothing per call, leases that fence writes, claims and keys, the same cursors and bounds. A
+ * test can also break it on purpose and read what it holds: every saved version, leases, claims.
  */
 import type { Integration } from '../../src/orchestration/integration.js';
-import { checkAuditLimit, toStoredBound } from '../../src/storage/audit-bounds.js';
-import { decodeAuditCursor, encodeAuditCursor } from '../../src/storage/audit-cursor.js';
-import { UnknownIntegrationError } from '../../src/storage/errors.js';
+import { LeaseLostError } from '../../src/storage/store.js';
 import type {
   AuditEntry,
   AuditPage,
   AuditQuery,
   AuditRecord,
+  IntegrationListQuery,
+  IntegrationPage,
+  IntegrationStart,
+  IntegrationState,
+  Lease,
+  RecoveryCandidate,
+  Settlement,
+  StartOutcome,
   Store,
 } from '../../src/storage/store.js';
+import {
+  storedLease,
+  storedRecoveryLease,
+  storedRetryTime,
+  storedStart,
+} from '../../src/storage/store-times.js';
+import { toStoredTime } from '../../src/storage/stored-time.js';
+import { MemoryAuditTrail } from './memory-audit-trail.js';
+import { MemoryClaimsAndKeys, type HeldClaim } from './memory-claims-and-keys.js';
+import { integrationPage, recoveryCandidates, type StoredIntegration } from './memory-queries.js';
 
 /** The calls of the store a test can make fail. */
-export type StoreOperation = 'createIntegration' | 'saveIntegration' | 'appendAudit';
+export type StoreOperation =
+  | 'startIntegration'
+  | 'saveIntegration'
+  | 'renewLease'
+  | 'settleIntegration'
+  | 'releaseLease'
+  | 'takeOverForRecovery'
+  | 'purgeExpiredIdempotencyKeys'
+  | 'appendAudit';
 
 /** An in-memory Store. */
 export class MemoryStore implements Store {
-  private readonly integrations = new Map<string, Integration>();
-  private readonly versions = new Map<string, Integration[]>();
-  private readonly records: AuditRecord[] = [];
+  private readonly integrations = new Map<string, StoredIntegration>();
+  private readonly versions = new Map<string, IntegrationState[]>();
+  private readonly holds = new MemoryClaimsAndKeys();
+  private readonly trail = new MemoryAuditTrail();
   private readonly breakdowns: { operation: StoreOperation; skip: number; error: Error }[] = [];
   private closed = false;
 
@@ -40,47 +65,126 @@ export class MemoryStore implements Store {
 
   /** Every version of an integration that was stored, oldest first. */
   history(id: string): Integration[] {
+    return this.stateHistory(id).map((state) => state.integration);
+  }
+
+  /** Every state (integration and journal) that was stored, oldest first. */
+  stateHistory(id: string): IntegrationState[] {
     return structuredClone(this.versions.get(id) ?? []);
+  }
+
+  /** The lease on an integration, if one is held (expired or not). */
+  leaseOf(id: string): Lease | undefined {
+    return structuredClone(this.integrations.get(id)?.lease);
+  }
+
+  /** Every claim held, in the order they were made. */
+  heldClaims(): HeldClaim[] {
+    return this.holds.heldClaims();
   }
 
   /** Every audit record, oldest first. */
   auditTrail(): AuditRecord[] {
-    return structuredClone(this.records);
+    return this.trail.all();
   }
 
-  createIntegration(integration: Integration, audit: AuditEntry[]): Promise<void> {
-    return this.perform('createIntegration', () => {
-      if (this.integrations.has(integration.id)) {
-        throw new Error(`an integration with id "${integration.id}" is already stored`);
-      }
-      this.commit(integration, audit);
+  startIntegration(start: IntegrationStart): Promise<StartOutcome> {
+    return this.perform('startIntegration', () => {
+      const { state, claims, lease, idempotencyKey } = storedStart(start);
+      const now = this.nowIso();
+      const records = this.trail.prepare(start.audit, now);
+      const copy = asJson(state);
+      const id = state.integration.id;
+      const refusal = this.holds.refusal(claims, idempotencyKey, now);
+      if (refusal?.started === false && refusal.reason === 'idempotency-key') return refusal;
+      if (this.integrations.has(id)) throw new Error(`an integration with id "${id}" is stored`);
+      if (refusal !== undefined) return refusal;
+
+      this.holds.hold(id, claims, idempotencyKey);
+      this.integrations.set(id, { state: copy, lease: { ...lease }, recoveryAttempts: 0 });
+      this.commit(copy, records);
+      return { started: true };
     });
   }
 
-  saveIntegration(integration: Integration, audit: AuditEntry[]): Promise<void> {
+  saveIntegration(state: IntegrationState, audit: AuditEntry[], owner: string): Promise<void> {
     return this.perform('saveIntegration', () => {
-      if (!this.integrations.has(integration.id)) {
-        throw new UnknownIntegrationError(integration.id);
-      }
-      this.commit(integration, audit);
+      const stored = this.held(state.integration.id, owner);
+      this.commit(state, this.trail.prepare(audit, this.nowIso()));
+      stored.state = asJson(state);
     });
+  }
+
+  renewLease(integrationId: string, owner: string, expiresAt: string): Promise<boolean> {
+    return this.perform('renewLease', () => {
+      const renewed = storedLease({ owner, expiresAt });
+      const lease = this.integrations.get(integrationId)?.lease;
+      if (lease?.owner !== owner) return false;
+      lease.expiresAt = renewed.expiresAt;
+      return true;
+    });
+  }
+
+  settleIntegration(
+    state: IntegrationState,
+    audit: AuditEntry[],
+    owner: string,
+    settlement: Settlement,
+  ): Promise<void> {
+    return this.perform('settleIntegration', () => {
+      const retryAt = storedRetryTime(settlement) ?? undefined;
+      const stored = this.held(state.integration.id, owner);
+      this.commit(state, this.trail.prepare(audit, this.nowIso()));
+      Object.assign(stored, { state: asJson(state), retryRecoveryAt: retryAt });
+      delete stored.lease;
+      this.holds.release(state.integration.id, settlement);
+    });
+  }
+
+  releaseLease(integrationId: string, owner: string): Promise<void> {
+    return this.perform('releaseLease', () => {
+      const now = this.nowIso();
+      const lease = this.integrations.get(integrationId)?.lease;
+      if (lease?.owner === owner && lease.expiresAt > now) lease.expiresAt = now;
+    });
+  }
+
+  takeOverForRecovery(lease: Lease, now: string, limit: number): Promise<RecoveryCandidate[]> {
+    return this.perform('takeOverForRecovery', () => {
+      const at = toStoredTime('now', now);
+      const taking = storedRecoveryLease(lease, at);
+      return recoveryCandidates([...this.integrations.values()], at, limit).map((stored) => {
+        const recoveryAttempts = stored.recoveryAttempts;
+        Object.assign(stored, { lease: { ...taking }, recoveryAttempts: recoveryAttempts + 1 });
+        return { state: structuredClone(stored.state), recoveryAttempts };
+      });
+    });
+  }
+
+  purgeExpiredIdempotencyKeys(now: string): Promise<number> {
+    return this.perform('purgeExpiredIdempotencyKeys', () =>
+      this.holds.purge(toStoredTime('now', now)),
+    );
   }
 
   getIntegration(id: string): Promise<Integration | undefined> {
-    return this.perform(undefined, () => {
-      const stored = this.integrations.get(id);
-      return stored === undefined ? undefined : structuredClone(stored);
-    });
+    return this.perform(undefined, () =>
+      structuredClone(this.integrations.get(id)?.state.integration),
+    );
+  }
+
+  listIntegrations(query: IntegrationListQuery): Promise<IntegrationPage> {
+    return this.perform(undefined, () => integrationPage([...this.integrations.values()], query));
   }
 
   appendAudit(audit: AuditEntry[]): Promise<void> {
     return this.perform('appendAudit', () => {
-      this.records.push(...this.toRecords(audit));
+      this.trail.append(this.trail.prepare(audit, this.nowIso()));
     });
   }
 
   queryAudit(query: AuditQuery): Promise<AuditPage> {
-    return this.perform(undefined, () => this.page(query));
+    return this.perform(undefined, () => this.trail.page(query));
   }
 
   ping(): Promise<void> {
@@ -100,40 +204,22 @@ export class MemoryStore implements Store {
     });
   }
 
-  private page(query: AuditQuery): AuditPage {
-    checkAuditLimit(query.limit);
-    const since = query.since === undefined ? undefined : toStoredBound('since', query.since);
-    const until = query.until === undefined ? undefined : toStoredBound('until', query.until);
-    const before = query.cursor === undefined ? Infinity : decodeAuditCursor(query.cursor);
-
-    const matching = this.records
-      .filter((record) => record.id < before && matches(record, query, since, until))
-      .reverse();
-    const records = structuredClone(matching.slice(0, query.limit));
-    const last = records.at(-1);
-    const more = matching.length > query.limit && last !== undefined;
-    return more ? { records, nextCursor: encodeAuditCursor(last.id) } : { records };
+  /** The integration if `owner` holds its lease; LeaseLostError otherwise. */
+  private held(id: string, owner: string): StoredIntegration {
+    const stored = this.integrations.get(id);
+    if (stored?.lease?.owner !== owner) throw new LeaseLostError(id);
+    return stored;
   }
 
-  /** Stores the integration and its records, or neither. */
-  private commit(integration: Integration, audit: AuditEntry[]): void {
-    const records = this.toRecords(audit);
-    const copy = structuredClone(integration);
-    this.integrations.set(copy.id, copy);
-    this.versions.set(copy.id, [...(this.versions.get(copy.id) ?? []), structuredClone(copy)]);
-    this.records.push(...records);
+  /** Keeps a version of the state and appends its records; callers have checked everything. */
+  private commit(state: IntegrationState, records: AuditRecord[]): void {
+    const id = state.integration.id;
+    this.versions.set(id, [...(this.versions.get(id) ?? []), asJson(state)]);
+    this.trail.append(records);
   }
 
-  /** Checks every entry before any is kept, as one transaction would. */
-  private toRecords(audit: AuditEntry[]): AuditRecord[] {
-    const at = (this.options.now?.() ?? new Date()).toISOString();
-    const firstId = (this.records.at(-1)?.id ?? 0) + 1;
-    return audit.map((entry, index) => ({
-      ...checkedEntry(entry),
-      details: asStoredJson(entry.details),
-      id: firstId + index,
-      at,
-    }));
+  private nowIso(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
   }
 
   private check(operation: StoreOperation | undefined): void {
@@ -150,38 +236,7 @@ export class MemoryStore implements Store {
   }
 }
 
-function checkedEntry(entry: AuditEntry): AuditEntry {
-  for (const field of ['action', 'actor', 'requestId'] as const) {
-    if (typeof entry[field] !== 'string') throw new Error(`an audit record needs its ${field}`);
-  }
-  const { action, actor, requestId, integrationId, details } = entry;
-  return integrationId === undefined
-    ? { action, actor, requestId, details }
-    : { action, actor, requestId, integrationId, details };
-}
-
-/** The details as a JSON column would give them back. */
-function asStoredJson(details: Record<string, unknown>): Record<string, unknown> {
-  let text: string;
-  try {
-    text = JSON.stringify(details);
-  } catch {
-    throw new Error('audit details are not JSON-serializable');
-  }
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-function matches(
-  record: AuditRecord,
-  query: AuditQuery,
-  since: string | undefined,
-  until: string | undefined,
-): boolean {
-  return (
-    (query.integrationId === undefined || record.integrationId === query.integrationId) &&
-    (query.actor === undefined || record.actor === query.actor) &&
-    (query.action === undefined || record.action === query.action) &&
-    (since === undefined || record.at >= since) &&
-    (until === undefined || record.at < until)
-  );
+/** The state as the database gives it back: JSON text parsed again. */
+function asJson(state: IntegrationState): IntegrationState {
+  return JSON.parse(JSON.stringify(state)) as IntegrationState;
 }

@@ -16,6 +16,25 @@ describe('uncertainty of a failed change', () => {
     expect(result).toMatchObject({ ok: false, uncertain, failure: { kind: 'unavailable' } });
   });
 
+  it.each([
+    ['PUT', 103, true],
+    ['PUT', 302, true],
+    ['DELETE', 304, true],
+    ['PUT', 501, true],
+    ['PUT', 409, false],
+    ['GET', 302, false],
+  ] as const)(
+    '%s answered %i is uncertain: %s, and not retried',
+    async (method, status, uncertain) => {
+      const failure = { kind: 'unavailable' as const, status, message: `answered ${status}` };
+      const { run } = scriptedRun([{ kind: 'failure', status, failure }, ok], { method });
+
+      const result = await runWithRetry(run, SETTINGS, fakeTools());
+
+      expect(result).toEqual({ ok: false, attempts: 1, uncertain, failure });
+    },
+  );
+
   it('stays uncertain when a definite refusal follows an unseen answer', async () => {
     const failure = { kind: 'rejected' as const, status: 409, message: 'no', excerpt: '' };
     const { run } = scriptedRun([

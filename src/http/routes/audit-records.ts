@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
 import { ISO_8601_PATTERN } from '../../storage/audit-bounds.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
+import { invalidCursor } from '../query-errors.js';
 import { AuditRecordSchema, problemResponses } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
@@ -52,16 +53,7 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
       } catch (error) {
         if (error instanceof RangeError) throw outOfRange(error);
         if (!(error instanceof InvalidCursorError)) throw error;
-        throw new ApiError('VALIDATION_FAILED', 'The cursor is not one this service issued.', {
-          errors: [
-            {
-              pointer: '/cursor',
-              in: 'querystring',
-              code: 'INVALID_CURSOR',
-              message: 'Pass the nextCursor of a previous page unchanged, or leave cursor out.',
-            },
-          ],
-        });
+        throw invalidCursor();
       }
     },
   );

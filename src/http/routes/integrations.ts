@@ -1,12 +1,51 @@
 /** POST /vault-integrations and GET /vault-integrations/{id}. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { IntegrationRequest } from '../../domain/integration-request.js';
-import { ApiError, ERRORS, type ErrorCode } from '../../errors.js';
-import type { Integration } from '../../orchestration/integration.js';
+import { ApiError } from '../../errors.js';
+import { INTEGRATION_STATUSES } from '../../orchestration/integration.js';
 import type { IntegrationService } from '../../orchestration/integration-service.js';
+import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
+import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
+import { invalidCursor } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
+
+const DEFAULT_LIMIT = 50;
+
+const CreateHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'Makes the call safe to retry: the same key with the same request replays the first ' +
+        'answer (Idempotent-Replayed: true) without calling TSM; with another request it is ' +
+        'refused (422). Keys belong to their caller and are remembered for IDEMPOTENCY_KEY_TTL_MS.',
+    }),
+  ),
+});
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union(
+        INTEGRATION_STATUSES.map((status) => Type.Literal(status)),
+        { description: 'Only integrations in this status, e.g. rollback_failed.' },
+      ),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
+    ),
+    cursor: Type.Optional(Type.String({ description: 'nextCursor of the previous page.' })),
+  },
+  { additionalProperties: false },
+);
+
+const IntegrationPageSchema = Type.Object({
+  integrations: Type.Array(Type.Ref(IntegrationSchema), { description: 'Newest first.' }),
+  nextCursor: Type.Optional(Type.String({ description: 'Pass as cursor for older ones.' })),
+});
 
 const IntegrationParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The integration id from POST or Location.' }),
@@ -23,10 +62,11 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
           "Validates and normalizes the request, then makes TSM's three calls in order with " +
           'retry. A step that fails for good is compensated: nothing is left half-done.',
         tags: ['integrations'],
+        headers: CreateHeaders,
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
-          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 504),
+          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
@@ -38,17 +78,9 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         actor: request.actor,
         requestId: request.id,
         logger: request.log,
+        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
       });
-      if (outcome.kind === 'invalid') {
-        throw new ApiError('VALIDATION_FAILED', describeErrors(outcome.errors.length), {
-          errors: outcome.errors,
-          warnings: outcome.warnings,
-        });
-      }
-      const { integration } = outcome;
-      reply.header('location', `/vault-integrations/${integration.id}`);
-      if (integration.status !== 'succeeded') throw failureOf(integration);
-      return reply.code(201).send(integration);
+      return answerCreate(outcome, reply);
     },
   );
 
@@ -72,21 +104,26 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
       return integration;
     },
   );
-}
 
-function describeErrors(count: number): string {
-  return count === 1
-    ? 'The request has one problem; see errors.'
-    : `The request has ${count} problems; see errors.`;
-}
-
-/** The problem for an integration that did not succeed, carrying its stored state. */
-function failureOf(integration: Integration): ApiError {
-  const failure = integration.failure;
-  const code: ErrorCode =
-    failure !== undefined && failure.code in ERRORS
-      ? (failure.code as ErrorCode)
-      : 'INTERNAL_ERROR';
-  const detail = failure?.detail ?? 'The integration did not succeed.';
-  return new ApiError(code, detail, { integration });
+  app.get(
+    '/vault-integrations',
+    {
+      schema: {
+        summary: 'List integrations, newest first',
+        description: 'Filter by status, e.g. rollback_failed for the ones recovery is retrying.',
+        tags: ['integrations'],
+        querystring: ListQuery,
+        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 500) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof ListQuery>;
+      try {
+        return await service.list({ ...query, limit: query.limit ?? DEFAULT_LIMIT });
+      } catch (error) {
+        if (!(error instanceof InvalidCursorError)) throw error;
+        throw invalidCursor();
+      }
+    },
+  );
 }

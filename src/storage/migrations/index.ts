@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.js';
+import * as recovery from './0002_recovery.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_recovery': recovery,
 };
 
 /** Hands kysely's Migrator the migrations above. */

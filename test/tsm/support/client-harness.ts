@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Config } from '../../../src/config.js';
 import { CSP_AUTHORIZE_PATH } from '../../../src/tsm/access-token.js';
 import { createTsmClient } from '../../../src/tsm/http-tsm-client.js';
-import type { RetrySettings } from '../../../src/tsm/retry-policy.js';
+import type { RetrySettings, RetryTools } from '../../../src/tsm/retry-policy.js';
 import type { TsmAttempt, TsmCallOptions, TsmClient } from '../../../src/tsm/types.js';
 import {
   startScriptedServer,
@@ -43,6 +43,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** Where TSM is, when not on the scripted server. */
   tsmUrl?: string;
+  /** How the client waits, after the wait is recorded; at once when absent. */
+  sleep?: RetryTools['sleep'];
 }
 
 export interface Harness {
@@ -75,15 +77,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tools: {
       random: () => 1,
       now,
-      sleep: (ms) => {
+      sleep: (ms, signal) => {
         sleeps.push(ms);
-        return Promise.resolve();
+        return options.sleep === undefined ? Promise.resolve() : options.sleep(ms, signal);
       },
     },
   });
+  // A test may close the client itself to prove nothing holds it open; closing twice would throw.
+  let clientClosed: Promise<void> | undefined;
+  const closeClient = () => (clientClosed ??= client.close());
   return {
     server,
-    client,
+    client: { ...client, close: closeClient },
     sleeps,
     attempts,
     logLines,
@@ -95,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }),
     close: async () => {
       await server.close();
-      await client.close();
+      await closeClient();
     },
   };
 }

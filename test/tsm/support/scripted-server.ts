@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 /** One scripted answer to one request. */
 export type ScriptedAnswer =
   | { status: number; headers?: Record<string, string>; body?: string | object }
+  /** Answers with a body that repeats `chunk` for as long as the client goes on reading. */
+  | { status: number; headers?: Record<string, string>; endless: string }
   /** Destroys the socket without answering. */
   | { drop: true }
   /** Never answers; the client has to give up. */
@@ -106,11 +108,27 @@ async function answerWith(response: ServerResponse, answer: ScriptedAnswer): Pro
     return;
   }
   if ('hang' in answer) return;
+  if ('endless' in answer) {
+    response.writeHead(answer.status, answer.headers);
+    writeEndlessly(response, answer.endless);
+    return;
+  }
 
   const body = typeof answer.body === 'object' ? JSON.stringify(answer.body) : (answer.body ?? '');
   const type = typeof answer.body === 'object' ? { 'content-type': 'application/json' } : {};
   response.writeHead(answer.status, { ...type, ...answer.headers });
   response.end(body);
+}
+
+/** Writes the chunk again each time the client has taken the last one, until it hangs up. */
+function writeEndlessly(response: ServerResponse, chunk: string): void {
+  const writeMore = () => {
+    while (!response.destroyed && response.write(chunk));
+  };
+  // Writing after the client hung up fails; that is how the body is meant to end.
+  response.on('error', () => undefined);
+  response.on('drain', writeMore);
+  writeMore();
 }
 
 /** A latch a test opens when it is ready for a held answer to go out. */

@@ -1,0 +1,63 @@
+/**
+ * Recovery: integrations nobody is finishing any more — their runner's process died, or it gave
+ * them up while stopping — and integrations whose rollback failed are taken over and rolled back
+ * from their journal. Every move is audited under the actor "system". An integration that is
+ * rolled back this way lets go of its caller's idempotency key, so the caller's retry runs afresh.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RecoveryCandidate } from '../storage/store.js';
+import { rollBack } from './conclusion.js';
+import { causeOf, interruptedFailure } from './failures.js';
+import { IntegrationRun, RunHalted, type IntegrationRunnerDeps } from './integration-run.js';
+import { keepLease } from './lease-keeper.js';
+import type { RunRegistry } from './run-registry.js';
+
+/** The actor of the audit records recovery writes. */
+export const RECOVERY_ACTOR = 'system';
+
+/** What recovery needs beyond the runner's dependencies. */
+export interface RecoveryOptions {
+  registry: RunRegistry;
+  /** The first wait before a failed rollback is tried again; doubles with each attempt. */
+  recoveryBackoffMs: number;
+}
+
+/** Rolls one taken-over integration back from its journal, to rolled_back or rollback_failed. */
+export async function recoverIntegration(
+  deps: IntegrationRunnerDeps,
+  candidate: RecoveryCandidate,
+  options: RecoveryOptions,
+): Promise<void> {
+  const { integration, journal } = candidate.state;
+  const context = { actor: RECOVERY_ACTOR, requestId: `recovery-${randomUUID()}` };
+  const run = new IntegrationRun(deps, integration, journal, context);
+  const cause =
+    integration.failure === undefined ? interruptedFailure() : causeOf(integration.failure);
+  run.audit('recovery.started', {
+    previousStatus: integration.status,
+    attempt: candidate.recoveryAttempts + 1,
+    journalEntries: journal.length,
+  });
+  run.logger.warn(
+    { previousStatus: integration.status, attempt: candidate.recoveryAttempts + 1 },
+    'integration recovering',
+  );
+
+  const stopKeeping = keepLease(run);
+  const untrack = options.registry.track(run);
+  try {
+    await rollBack(run, cause, {
+      releaseKeyWhenRolledBack: true,
+      recoveryAttempts: candidate.recoveryAttempts,
+      recoveryBackoffMs: options.recoveryBackoffMs,
+    });
+    run.rethrowStoreFailure();
+  } catch (error) {
+    if (!(error instanceof RunHalted)) throw error;
+    // Stopping again, or another recoverer took it: the lease lapses and it is taken again.
+    if (error.reason === 'shutdown') await deps.store.releaseLease(integration.id, deps.owner);
+  } finally {
+    stopKeeping();
+    untrack();
+  }
+}

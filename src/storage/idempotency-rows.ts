@@ -1,0 +1,80 @@
+/**
+ * Callers' idempotency keys. A key is as good as absent once it has expired: whoever meets an
+ * expired one deletes it, and the purge removes the rest.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, IdempotencyKeyRow } from './schema.js';
+import type { IdempotencyKey } from './store.js';
+
+/** The caller's key if it is still live at `now`; an expired one is deleted on the way. */
+export async function liveIdempotencyKey(
+  db: Kysely<Database>,
+  actor: string,
+  key: string,
+  now: string,
+): Promise<IdempotencyKey | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('actor', '=', actor)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  if (row.expires_at > now) return toIdempotencyKey(row);
+
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('actor', '=', actor)
+    .where('key', '=', key)
+    .execute();
+  return undefined;
+}
+
+/** Stores a key; the primary key (actor, key) refuses a second one. */
+export async function insertIdempotencyKey(
+  db: Kysely<Database>,
+  key: IdempotencyKey,
+  createdAt: string,
+): Promise<void> {
+  await db
+    .insertInto('idempotency_keys')
+    .values({
+      actor: key.actor,
+      key: key.key,
+      fingerprint: key.fingerprint,
+      integration_id: key.integrationId,
+      created_at: createdAt,
+      expires_at: key.expiresAt,
+    })
+    .execute();
+}
+
+/** Forgets the key that started this integration, if there is one. */
+export async function releaseIdempotencyKey(
+  db: Kysely<Database>,
+  integrationId: string,
+): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('integration_id', '=', integrationId).execute();
+}
+
+/** Deletes the keys expired at `now`; how many. */
+export async function deleteExpiredIdempotencyKeys(
+  db: Kysely<Database>,
+  now: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+function toIdempotencyKey(row: IdempotencyKeyRow): IdempotencyKey {
+  return {
+    actor: row.actor,
+    key: row.key,
+    fingerprint: row.fingerprint,
+    integrationId: row.integration_id,
+    expiresAt: row.expires_at,
+  };
+}
