@@ -52,13 +52,17 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** Run on another harness's simulator and database (e.g. a restart); it stays theirs to close. */
+  reuse?: { sim: Simulator; dbPath: string };
 }
 
 /** Starts simulator and service; call close() in afterEach/afterAll. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const sim = await startSimulator({ apiTokens: [SIM_API_TOKEN], ...options.simulator });
-  const folder = await mkdtemp(join(tmpdir(), 'tvi-test-'));
-  const dbPath = join(folder, 'service.db');
+  const sim =
+    options.reuse?.sim ??
+    (await startSimulator({ apiTokens: [SIM_API_TOKEN], ...options.simulator }));
+  const folder = options.reuse === undefined ? await mkdtemp(join(tmpdir(), 'tvi-test-')) : '';
+  const dbPath = options.reuse?.dbPath ?? join(folder, 'service.db');
   const config = loadConfig({
     TSM_URL: sim.url,
     CSP_URL: sim.url,
@@ -113,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await app.close();
       await tsm.close();
       await store.close();
+      if (options.reuse !== undefined) return;
       await sim.close();
       await rm(folder, { recursive: true, force: true });
     },
