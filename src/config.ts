@@ -1,94 +1,13 @@
 /**
- * The service's configuration: one TypeBox schema over the environment, with a description per
- * variable, the type derived from it, and start-up refused with a message naming the variable.
+ * The service's configuration: read from the environment against one TypeBox schema
+ * (environment-schema.ts), the type derived from it, and start-up refused with a message naming
+ * each variable at fault.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { EnvironmentSchema } from './environment-schema.js';
 
-const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
-  Type.Integer({ description, default: defaultValue, minimum, maximum });
-
-const Bool = (description: string) =>
-  Type.Union([Type.Literal('true'), Type.Literal('false')], { description, default: 'false' });
-
-/** Every environment variable the service reads. The README's table mirrors this schema. */
-export const EnvironmentSchema = Type.Object({
-  HOST: Type.String({ description: 'Address to listen on.', default: '127.0.0.1', minLength: 1 }),
-  PORT: Integer('Port to listen on (0 picks a free one).', 3000, 0, 65535),
-  DATABASE_URL: Type.String({
-    description:
-      'SQLite file path or file: URL. Unset: ./data/vault-integrations.db (the folder is created).',
-    default: './data/vault-integrations.db',
-    minLength: 1,
-  }),
-  TSM_URL: Type.String({
-    description: 'Base URL of the TSM API, e.g. https://prod-2.nsxservicemesh.vmware.com.',
-    pattern: '^https?://[^\\s]+$',
-  }),
-  TSM_API_TOKEN: Type.Optional(
-    Type.String({
-      description: 'TSM API token, exchanged at CSP for access tokens.',
-      minLength: 1,
-    }),
-  ),
-  TSM_ACCESS_TOKEN: Type.Optional(
-    Type.String({
-      description: 'A fixed access token, used as is instead of an exchange.',
-      minLength: 1,
-    }),
-  ),
-  CSP_URL: Type.String({
-    description: 'CSP host that exchanges the API token.',
-    default: 'https://console.cloud.vmware.com',
-    pattern: '^https?://[^\\s]+$',
-  }),
-  API_KEYS: Type.Optional(
-    Type.String({ description: 'Caller keys as name=key pairs separated by commas.' }),
-  ),
-  AUTH_DISABLED: Bool('true lets every caller in as "anonymous". Only for local development.'),
-  ALLOW_HTTP_VAULT: Bool('true accepts http:// Vault URLs. Vault should be reached over TLS.'),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
-      Type.Literal(level),
-    ),
-    { description: 'pino log level.', default: 'info' },
-  ),
-  TSM_MAX_ATTEMPTS: Integer('Attempts per TSM call, the first included.', 5, 1, 20),
-  TSM_ATTEMPT_TIMEOUT_MS: Integer('Timeout of one TSM call attempt.', 10_000, 100, 300_000),
-  TSM_BACKOFF_BASE_MS: Integer('First retry backoff ceiling; doubles per attempt.', 200, 1, 60_000),
-  TSM_BACKOFF_MAX_MS: Integer('Largest retry backoff.', 5_000, 1, 300_000),
-  INTEGRATION_DEADLINE_MS: Integer(
-    "Time budget of one integration's forward steps.",
-    60_000,
-    1_000,
-    600_000,
-  ),
-  LEASE_DURATION_MS: Integer(
-    'How long a runner holds an integration without renewing; after it, recovery takes it.',
-    30_000,
-    1_000,
-    600_000,
-  ),
-  RECOVERY_INTERVAL_MS: Integer(
-    'Pause between recovery sweeps; also the first retry delay of a failed rollback.',
-    10_000,
-    100,
-    3_600_000,
-  ),
-  IDEMPOTENCY_KEY_TTL_MS: Integer(
-    'How long an Idempotency-Key is remembered.',
-    86_400_000,
-    60_000,
-    2_592_000_000,
-  ),
-  SHUTDOWN_GRACE_MS: Integer(
-    'On SIGTERM/SIGINT, how long running integrations may go on before recovery takes them.',
-    30_000,
-    0,
-    600_000,
-  ),
-  BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
-});
+export { EnvironmentSchema };
 
 type Environment = Static<typeof EnvironmentSchema>;
 

@@ -37,7 +37,8 @@ export function printIntegration(status: number, integration: Record<string, unk
     const attempts = (step.attempts ?? []).map(describeAttempt).join(', ');
     const line = `${step.name} ${step.kind}`;
     console.log(
-      `  ${pad(line, 34)}${pad(step.result ?? '', 11)}${pad(`${step.durationMs} ms`, 9)}${attempts}`,
+      `  ${pad(line, 34)}${pad(step.result ?? '', 11)}` +
+        `${pad(`${step.durationMs} ms`, 9)}${attempts}`,
     );
   }
   const warnings = integration.warnings as Shown[];

@@ -51,7 +51,8 @@ export const AccountInput = Type.Object(
     mountPath: Type.Optional(
       Type.String({
         description:
-          'Mount path of the Kubernetes auth method, as /v1/auth/<mount>. Omit for /v1/auth/kubernetes.',
+          'Mount path of the Kubernetes auth method, as /v1/auth/<mount>. ' +
+          'Omit it for /v1/auth/kubernetes.',
         examples: ['/v1/auth/tenant-02'],
       }),
     ),

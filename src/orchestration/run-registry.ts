@@ -24,8 +24,8 @@ export class RunRegistry {
   }
 
   /**
-   * Waits up to `boundMs` for every run to end, then halts those still running (each stops at its
-   * next step and gives its lease up) and waits for them to do so. True when all ended on their own.
+   * Waits up to `boundMs` for every run to end, then halts those still running (each stops at
+   * its next step and gives its lease up) and waits for them to do so. True when all ended alone.
    */
   async drain(boundMs: number): Promise<boolean> {
     if (await this.idleWithin(boundMs)) return true;
