@@ -13,15 +13,22 @@ function runSimulator(args: string[]): ChildProcessWithoutNullStreams {
   });
 }
 
-/** Resolves with the first stdout line holding a URL. */
-async function announcedUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
-  let output = '';
-  for await (const chunk of child.stdout) {
-    output += String(chunk);
-    const match = /listening at (http:\/\/\S+)/.exec(output);
-    if (match?.[1] !== undefined) return match[1];
-  }
-  throw new Error(`the simulator exited without announcing its URL: ${output}`);
+/**
+ * Resolves with the URL the simulator announces. Its output keeps being read afterwards: leaving
+ * a `for await` loop would destroy the pipe, and the simulator's next line would then fail.
+ */
+function announcedUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+      const match = /listening at (http:\/\/\S+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', () => {
+      reject(new Error(`the simulator exited without announcing its URL: ${output}`));
+    });
+  });
 }
 
 describe('the simulator command', () => {
