@@ -6,6 +6,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { EnvironmentSchema } from './environment-schema.js';
+import type { PostgresSettings } from './storage/postgres-database.js';
 
 export { EnvironmentSchema };
 
@@ -22,6 +23,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string;
+  /** How the store uses PostgreSQL; SQLite ignores it. */
+  postgres: PostgresSettings;
   tsmUrl: string;
   cspUrl: string;
   tsmCredentials:
@@ -104,9 +107,6 @@ function toConfig(values: Environment, problems: string[]): Config {
   if (values.API_KEYS === undefined && !authDisabled) {
     problems.push('API_KEYS: set at least one name=key pair, or AUTH_DISABLED=true for local use.');
   }
-  if (/^postgres(ql)?:/i.test(String(values.DATABASE_URL))) {
-    problems.push('DATABASE_URL: PostgreSQL is not supported yet; give a SQLite file path.');
-  }
   if (values.TSM_BACKOFF_MAX_MS < values.TSM_BACKOFF_BASE_MS) {
     problems.push('TSM_BACKOFF_MAX_MS: must not be smaller than TSM_BACKOFF_BASE_MS.');
   }
@@ -114,6 +114,11 @@ function toConfig(values: Environment, problems: string[]): Config {
     host: values.HOST,
     port: values.PORT,
     databaseUrl: values.DATABASE_URL,
+    postgres: {
+      poolMax: values.DATABASE_POOL_MAX,
+      statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectionTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+    },
     tsmUrl: withoutTrailingSlashes(values.TSM_URL),
     cspUrl: withoutTrailingSlashes(values.CSP_URL),
     tsmCredentials: tsmCredentials(values, problems),

@@ -3,6 +3,7 @@
  * default per variable. The README's configuration table mirrors it (a test keeps them equal).
  */
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
 
 const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
   Type.Integer({ description, default: defaultValue, minimum, maximum });
@@ -16,10 +17,28 @@ export const EnvironmentSchema = Type.Object({
   PORT: Integer('Port to listen on (0 picks a free one).', 3000, 0, 65535),
   DATABASE_URL: Type.String({
     description:
-      'SQLite file path or file: URL. Unset: ./data/vault-integrations.db (the folder is created).',
+      'PostgreSQL URL, or SQLite file path or file: URL. Unset: ./data/vault-integrations.db.',
     default: './data/vault-integrations.db',
     minLength: 1,
   }),
+  DATABASE_POOL_MAX: Integer(
+    'PostgreSQL only: most connections one replica opens.',
+    DEFAULT_POSTGRES_SETTINGS.poolMax,
+    1,
+    1_000,
+  ),
+  DATABASE_STATEMENT_TIMEOUT_MS: Integer(
+    'PostgreSQL only: longest a statement runs, or a transaction idles, before it is cancelled.',
+    DEFAULT_POSTGRES_SETTINGS.statementTimeoutMs,
+    100,
+    600_000,
+  ),
+  DATABASE_CONNECT_TIMEOUT_MS: Integer(
+    'PostgreSQL only: longest wait for a connection, new or free, before a query fails.',
+    DEFAULT_POSTGRES_SETTINGS.connectionTimeoutMs,
+    100,
+    600_000,
+  ),
   TSM_URL: Type.String({
     description: 'Base URL of the TSM API, e.g. https://prod-2.nsxservicemesh.vmware.com.',
     pattern: '^https?://[^\\s]+$',

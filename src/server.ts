@@ -19,7 +19,7 @@ const HAND_OVER_MS = 15_000;
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) });
-  const store = await openStore(config.databaseUrl, { logger });
+  const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,

@@ -44,7 +44,7 @@ async function main(): Promise<boolean> {
     secrets: secretValues(config),
     destination: pino.destination(2),
   });
-  const store = await openStore(config.databaseUrl, { logger });
+  const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,

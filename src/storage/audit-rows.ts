@@ -50,6 +50,9 @@ export async function selectAuditPage(db: Kysely<Database>, query: AuditQuery): 
   if (beforeId !== undefined) select = select.where('id', '<', beforeId);
 
   // One row beyond the page says whether another page exists without a count.
+  // Known shortcoming (PostgreSQL): replicas commit side by side, so a record may become visible
+  // after one with a higher id; a walk that is under way when it commits can pass it by (a
+  // query made afterwards sees it). SQLite commits one writer at a time and never does this.
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)

@@ -1,6 +1,6 @@
 /**
- * Where DATABASE_URL points: a SQLite file (a path or a file: URL) or an in-memory database.
- * PostgreSQL URLs are recognised only to be refused clearly until that engine exists.
+ * Where DATABASE_URL points: a PostgreSQL database (a postgres: or postgresql: URL), a SQLite
+ * file (a path or a file: URL), or an in-memory SQLite database.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,15 @@ export interface SqliteLocation {
   filename: string;
 }
 
+/** A PostgreSQL database, as a connection string pg reads. */
+export interface PostgresLocation {
+  engine: 'postgres';
+  connectionString: string;
+}
+
+/** The database DATABASE_URL names. */
+export type DatabaseLocation = SqliteLocation | PostgresLocation;
+
 const MEMORY = ':memory:';
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
@@ -18,21 +27,24 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 export function resolveDatabaseLocation(
   databaseUrl: string,
   cwd: string = process.cwd(),
-): SqliteLocation {
+): DatabaseLocation {
   const url = databaseUrl.trim();
-  if (url === '') throw new Error('DATABASE_URL is empty: give a SQLite file path or file: URL.');
+  if (url === '') {
+    throw new Error(
+      'DATABASE_URL is empty: give a PostgreSQL URL, a SQLite file path or file: URL.',
+    );
+  }
   if (url === MEMORY) return { engine: 'sqlite', filename: MEMORY };
 
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new Error(
-      'DATABASE_URL: PostgreSQL support is not built yet (a later issue); ' +
-        'use a SQLite file path or a file: URL.',
-    );
+    return { engine: 'postgres', connectionString: url };
   }
   if (scheme === 'file') return { engine: 'sqlite', filename: fromFileUrl(url, cwd) };
   if (scheme !== undefined && url.includes('://')) {
-    throw new Error(`DATABASE_URL: the scheme "${scheme}:" is not supported; use a SQLite file.`);
+    throw new Error(
+      `DATABASE_URL: the scheme "${scheme}:" is not supported; use postgres: or a SQLite file.`,
+    );
   }
   return { engine: 'sqlite', filename: resolve(cwd, url) };
 }

@@ -30,13 +30,17 @@ export async function liveIdempotencyKey(
   return undefined;
 }
 
-/** Stores a key; the primary key (actor, key) refuses a second one. */
+/**
+ * Stores a key unless the caller has one by that name already (the primary key is (actor, key));
+ * whether it did. On PostgreSQL, a key another start has inserted but not committed makes this
+ * wait for that start's end, and then answer false if it committed.
+ */
 export async function insertIdempotencyKey(
   db: Kysely<Database>,
   key: IdempotencyKey,
   createdAt: string,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .insertInto('idempotency_keys')
     .values({
       actor: key.actor,
@@ -46,7 +50,9 @@ export async function insertIdempotencyKey(
       created_at: createdAt,
       expires_at: key.expiresAt,
     })
-    .execute();
+    .onConflict((conflict) => conflict.columns(['actor', 'key']).doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows !== 0n;
 }
 
 /** Forgets the key that started this integration, if there is one. */

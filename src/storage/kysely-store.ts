@@ -1,6 +1,8 @@
 /**
- * The Store over kysely. Nothing here depends on the engine: SQLite opens it today, and the
- * PostgreSQL engine can open the same class over its own dialect.
+ * The Store over kysely. Nothing here depends on the engine: SQLite and PostgreSQL open the same
+ * class over their own dialects. Every write is a guarded statement or a transaction that is
+ * correct whether the engine runs transactions one at a time (SQLite) or side by side under
+ * READ COMMITTED (PostgreSQL).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Integration } from '../orchestration/integration.js';

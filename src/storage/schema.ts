@@ -1,7 +1,8 @@
 /**
  * The tables as kysely sees them. Rows are the storage's own business: the store maps them to
  * and from the contract's types, and nothing outside src/storage/ imports this file.
- * Times are UTC ISO 8601 text with milliseconds, so text order is time order.
+ * Times are UTC ISO 8601 text with milliseconds, so text order is time order; on PostgreSQL the
+ * text columns compare bytewise (collation "C"), as on SQLite.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 

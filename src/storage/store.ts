@@ -1,8 +1,8 @@
 /**
  * The storage contract: integrations with their journals, leases, claims on TSM ids and
- * idempotency keys, and the append-only audit trail. Engines implement it (SQLite now); callers
- * never see rows or SQL. Every write that moves an integration's state appends the audit records
- * that describe it in the same transaction, and only the holder of its lease may write it.
+ * idempotency keys, and the append-only audit trail. Engines implement it (SQLite, PostgreSQL);
+ * callers never see rows or SQL. Every write that moves an integration's state appends the audit
+ * records that describe it in the same transaction, and only the holder of its lease may write it.
  */
 import type { ResourceKind } from '../domain/resources.js';
 import type { Integration, IntegrationStatus } from '../orchestration/integration.js';

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       databaseUrl: './data/vault-integrations.db',
+      postgres: { poolMax: 10, statementTimeoutMs: 5_000, connectionTimeoutMs: 5_000 },
       tsmUrl: 'https://tsm.example.com',
       cspUrl: 'https://console.cloud.vmware.com',
       tsmCredentials: { kind: 'api-token', apiToken: API_TOKEN },
@@ -42,7 +43,10 @@ describe('loadConfig', () => {
     const config = loadConfig({
       HOST: '0.0.0.0',
       PORT: '8080',
-      DATABASE_URL: 'file:/var/lib/tvi/service.db',
+      DATABASE_URL: 'postgresql://tvi@db.example.com:5432/integrations',
+      DATABASE_POOL_MAX: '25',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      DATABASE_CONNECT_TIMEOUT_MS: '3000',
       TSM_URL: 'https://tsm.example.com/',
       TSM_ACCESS_TOKEN: ACCESS_TOKEN,
       CSP_URL: 'https://csp.example.com/',
@@ -64,7 +68,8 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       host: '0.0.0.0',
       port: 8080,
-      databaseUrl: 'file:/var/lib/tvi/service.db',
+      databaseUrl: 'postgresql://tvi@db.example.com:5432/integrations',
+      postgres: { poolMax: 25, statementTimeoutMs: 2_000, connectionTimeoutMs: 3_000 },
       tsmUrl: 'https://tsm.example.com',
       cspUrl: 'https://csp.example.com',
       tsmCredentials: { kind: 'access-token', accessToken: ACCESS_TOKEN },
@@ -148,11 +153,16 @@ describe('loadConfig', () => {
       ...WITH_KEYS,
       PORT: 'abc',
       TSM_ACCESS_TOKEN: ACCESS_TOKEN,
-      DATABASE_URL: 'postgres://db.example.com/integrations',
+      TSM_BACKOFF_BASE_MS: '1000',
+      TSM_BACKOFF_MAX_MS: '500',
     });
 
     const variables = error.problems.map((problem) => problem.split(':')[0]);
-    expect(variables.sort()).toEqual(['DATABASE_URL', 'PORT', 'TSM_API_TOKEN, TSM_ACCESS_TOKEN']);
+    expect(variables.sort()).toEqual([
+      'PORT',
+      'TSM_API_TOKEN, TSM_ACCESS_TOKEN',
+      'TSM_BACKOFF_MAX_MS',
+    ]);
   });
 
   it('says only what is wrong with a short key, not that no key is set', () => {

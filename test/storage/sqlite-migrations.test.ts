@@ -13,6 +13,7 @@ import * as initial from '../../src/storage/migrations/0001_initial.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { openSqliteDatabase } from '../../src/storage/sqlite-database.js';
 import { at, failedIntegration, startOf, startedIntegration, stateOf } from './store-fixtures.js';
+import { storageLog } from './support/storage-log.js';
 
 let folder = '';
 
@@ -30,12 +31,10 @@ it('brings a database made by 0001 up to date, keeping its integrations', async 
   const failed = failedIntegration('old-failed');
   insertAsBefore(file, [running, failed]);
 
-  const applied: string[] = [];
-  const store = await openStore(file, {
-    logger: { info: (context: { migration: string }) => applied.push(context.migration) },
-  });
+  const log = storageLog();
+  const store = await openStore(file, { logger: log });
   try {
-    expect(applied).toEqual(['0002_recovery']);
+    expect(log.applied).toEqual(['0002_recovery']);
     expect(await store.getIntegration('old-running')).toStrictEqual(running);
     expect(await store.getIntegration('old-failed')).toStrictEqual(failed);
 

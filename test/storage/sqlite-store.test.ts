@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/open-store.js';
 import { auditEntry, startOf, startedIntegration } from './store-fixtures.js';
 import { storeContract } from './store-contract.js';
+import { storageLog } from './support/storage-log.js';
 
 let folder = '';
 let files = 0;
@@ -50,12 +51,12 @@ describe('SQLite audit trail', () => {
 describe('opening a SQLite store', () => {
   it('keeps the data of a reopened file and runs no migration twice', async () => {
     const file = freshFile();
-    const firstLog = migrationLog();
+    const firstLog = storageLog();
     const first = await openStore(file, { logger: firstLog });
     await first.startIntegration(startOf('int-1'));
     await first.close();
 
-    const secondLog = migrationLog();
+    const secondLog = storageLog();
     const second = await openStore(file, { logger: secondLog });
     const stored = await second.getIntegration('int-1');
     const { records } = await second.queryAudit({ limit: 10 });
@@ -101,15 +102,4 @@ describe('opening a SQLite store', () => {
     expect(await store.getIntegration('int-1')).toStrictEqual(startedIntegration('int-1'));
     await store.close();
   });
-
-  it('refuses a PostgreSQL URL, saying that engine is not built yet', async () => {
-    for (const url of ['postgres://u@db/x', 'postgresql://u@db/x']) {
-      await expect(openStore(url)).rejects.toThrow(/PostgreSQL support is not built yet/);
-    }
-  });
 });
-
-function migrationLog(): { applied: string[]; info: (context: { migration: string }) => void } {
-  const applied: string[] = [];
-  return { applied, info: (context) => applied.push(context.migration) };
-}

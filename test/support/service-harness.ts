@@ -93,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     secrets: secretValues(config),
     destination,
   });
-  const store = await openStore(config.databaseUrl, { logger });
+  const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,

@@ -4,6 +4,7 @@
  * recovery sweep, the integration list and the audit trail's request filter.
  */
 import { sql, type Kysely } from 'kysely';
+import { engineOf, textType, type TextType } from './engine.js';
 
 const INDEXES = [
   ['integrations_recovery', 'integrations', ['status', 'lease_expires_at']],
@@ -26,9 +27,10 @@ const COLUMNS = [
 
 /** Adds the columns, tables and indexes. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await addRecoveryColumns(db);
-  await createResourceClaims(db);
-  await createIdempotencyKeys(db);
+  const text = textType(engineOf(db));
+  await addRecoveryColumns(db, text);
+  await createResourceClaims(db, text);
+  await createIdempotencyKeys(db, text);
   for (const [name, table, columns] of INDEXES) {
     await db.schema
       .createIndex(name)
@@ -50,39 +52,39 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 
 // SQLite adds one column per statement, and a NOT NULL one only with a default, which also
 // gives the rows written before this migration their empty journal.
-async function addRecoveryColumns(db: Kysely<unknown>): Promise<void> {
+async function addRecoveryColumns(db: Kysely<unknown>, text: TextType): Promise<void> {
   const integrations = () => db.schema.alterTable('integrations');
   await integrations()
-    .addColumn('journal', 'text', (column) => column.notNull().defaultTo(sql.lit('[]')))
+    .addColumn('journal', text, (column) => column.notNull().defaultTo(sql.lit('[]')))
     .execute();
-  await integrations().addColumn('lease_owner', 'text').execute();
-  await integrations().addColumn('lease_expires_at', 'text').execute();
+  await integrations().addColumn('lease_owner', text).execute();
+  await integrations().addColumn('lease_expires_at', text).execute();
   await integrations()
     .addColumn('recovery_attempts', 'integer', (column) => column.notNull().defaultTo(0))
     .execute();
-  await integrations().addColumn('retry_recovery_at', 'text').execute();
+  await integrations().addColumn('retry_recovery_at', text).execute();
 }
 
-async function createResourceClaims(db: Kysely<unknown>): Promise<void> {
+async function createResourceClaims(db: Kysely<unknown>, text: TextType): Promise<void> {
   await db.schema
     .createTable('resource_claims')
-    .addColumn('kind', 'text', (column) => column.notNull())
-    .addColumn('resource_id', 'text', (column) => column.notNull())
-    .addColumn('integration_id', 'text', (column) => column.notNull().references('integrations.id'))
-    .addColumn('claimed_at', 'text', (column) => column.notNull())
+    .addColumn('kind', text, (column) => column.notNull())
+    .addColumn('resource_id', text, (column) => column.notNull())
+    .addColumn('integration_id', text, (column) => column.notNull().references('integrations.id'))
+    .addColumn('claimed_at', text, (column) => column.notNull())
     .addPrimaryKeyConstraint('resource_claims_pk', ['kind', 'resource_id'])
     .execute();
 }
 
-async function createIdempotencyKeys(db: Kysely<unknown>): Promise<void> {
+async function createIdempotencyKeys(db: Kysely<unknown>, text: TextType): Promise<void> {
   await db.schema
     .createTable('idempotency_keys')
-    .addColumn('actor', 'text', (column) => column.notNull())
-    .addColumn('key', 'text', (column) => column.notNull())
-    .addColumn('fingerprint', 'text', (column) => column.notNull())
-    .addColumn('integration_id', 'text', (column) => column.notNull().references('integrations.id'))
-    .addColumn('created_at', 'text', (column) => column.notNull())
-    .addColumn('expires_at', 'text', (column) => column.notNull())
+    .addColumn('actor', text, (column) => column.notNull())
+    .addColumn('key', text, (column) => column.notNull())
+    .addColumn('fingerprint', text, (column) => column.notNull())
+    .addColumn('integration_id', text, (column) => column.notNull().references('integrations.id'))
+    .addColumn('created_at', text, (column) => column.notNull())
+    .addColumn('expires_at', text, (column) => column.notNull())
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['actor', 'key'])
     .execute();
 }
