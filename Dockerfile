@@ -19,11 +19,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# tsx is a dependency only so that `npm start` runs the TypeScript sources; the image runs the
-# compiled dist/, so it leaves tsx (and the esbuild binary under it) out.
+# The image runs the compiled dist/: development dependencies (tsx, the compiler, the linters)
+# stay out of it.
 FROM dependencies AS service-dependencies
-RUN npm prune --omit=dev \
-  && npm uninstall --no-save --omit=dev tsx
+RUN npm prune --omit=dev
 
 # The TSM simulator runs from its TypeScript sources (the build leaves it out), so it keeps tsx.
 FROM dependencies AS simulator

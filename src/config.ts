@@ -59,7 +59,20 @@ export class ConfigError extends Error {
 export function secretValues(config: Config): string[] {
   const credentials = config.tsmCredentials;
   const token = credentials.kind === 'api-token' ? credentials.apiToken : credentials.accessToken;
-  return [token, ...config.apiKeys.map((apiKey) => apiKey.key)];
+  return [token, ...config.apiKeys.map((apiKey) => apiKey.key), ...databasePassword(config)];
+}
+
+/** Shorter passwords are left out: scrubbing them would blank ordinary words in every line. */
+const MIN_SCRUBBED_PASSWORD_LENGTH = 8;
+
+function databasePassword(config: Config): string[] {
+  if (!/^postgres(ql)?:/i.test(config.databaseUrl)) return [];
+  try {
+    const password = decodeURIComponent(new URL(config.databaseUrl).password);
+    return password.length >= MIN_SCRUBBED_PASSWORD_LENGTH ? [password] : [];
+  } catch {
+    return [];
+  }
 }
 
 const SECRET_VARIABLES = new Set(['TSM_API_TOKEN', 'TSM_ACCESS_TOKEN', 'API_KEYS']);

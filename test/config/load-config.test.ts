@@ -3,7 +3,7 @@
  * read, and a bad value refused with a message that names the variable and quotes no secret.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, secretValues } from '../../src/config.js';
 
 const API_TOKEN = 'tsm-api-token-do-not-print-1';
 const ACCESS_TOKEN = 'tsm-access-token-do-not-print-2';
@@ -170,6 +170,19 @@ describe('loadConfig', () => {
 
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(/^API_KEYS: .*16 characters/);
+  });
+
+  it('counts a long PostgreSQL password among the secrets the logger scrubs', () => {
+    const password = 'pg-password-do-not-print';
+    const withPassword = loadConfig({
+      ...WITH_KEYS,
+      DATABASE_URL: `postgres://integrations:${encodeURIComponent(password)}@db:5432/tvi`,
+    });
+    const shortPassword = loadConfig({ ...WITH_KEYS, DATABASE_URL: 'postgres://u:pw@db/tvi' });
+
+    expect(secretValues(withPassword)).toContain(password);
+    expect(secretValues(shortPassword)).not.toContain('pw');
+    expect(secretValues(loadConfig(WITH_KEYS))).toEqual([API_TOKEN, CALLER_KEY]);
   });
 
   it('names the values a choice accepts', () => {

@@ -33,4 +33,13 @@ describe('health probes', () => {
     const healthz = await harness.call('GET', '/healthz');
     expect(expectStatus(healthz, 200)).toEqual({ status: 'ok' });
   });
+
+  it('answers /readyz with 503 when the database does not answer at all, instead of hanging', async () => {
+    // A network that swallows packets: the ping neither succeeds nor fails.
+    harness.store.ping = () => new Promise<void>(() => undefined);
+
+    const answer = await harness.call('GET', '/readyz');
+
+    expectProblem(answer, 'SERVICE_UNAVAILABLE');
+  });
 });

@@ -7,6 +7,20 @@ import { problemResponses } from '../schemas.js';
 
 const Status = (value: string) => Type.Object({ status: Type.Literal(value) });
 
+/**
+ * How long /readyz waits for the database. A network that drops packets without closing the
+ * connection would otherwise leave the probe hanging instead of failing.
+ */
+const PING_TIMEOUT_MS = 2_000;
+
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Registers the health probes; they need no credentials. */
 export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
   app.get(
@@ -34,7 +48,7 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
     },
     async (request) => {
       try {
-        await store.ping();
+        await withinMs(store.ping(), PING_TIMEOUT_MS);
       } catch (error) {
         request.log.error({ err: error }, 'database unreachable');
         throw new ApiError('SERVICE_UNAVAILABLE', 'The database does not answer.');
