@@ -29,6 +29,7 @@ const FaultJson = Type.Object({
   status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
   retryAfter: Type.Optional(Type.String()),
   delayMs: Type.Optional(Type.Number({ minimum: 0 })),
+  deliverLate: Type.Optional(Type.Boolean()),
   drop: Type.Optional(Type.Boolean()),
   applyFirst: Type.Optional(Type.Boolean()),
   body: Type.Optional(Type.Unknown()),

@@ -9,6 +9,8 @@ export interface ActiveFault {
   status?: number;
   retryAfter?: string;
   delayMs: number;
+  releasedBy?: PromiseLike<unknown>;
+  deliverLate: boolean;
   drop: boolean;
   applyFirst: boolean;
   body?: unknown;
@@ -38,6 +40,8 @@ export class FaultBook {
         status: spec.status,
         retryAfter: spec.retryAfter,
         delayMs: spec.delayMs ?? 0,
+        releasedBy: spec.releasedBy,
+        deliverLate: spec.deliverLate ?? false,
         drop: spec.drop ?? false,
         applyFirst: spec.applyFirst ?? false,
         body: spec.body,

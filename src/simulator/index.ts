@@ -7,6 +7,7 @@ export { COLLECTION_PATHS } from './tsm-routes.js';
 export { CSP_AUTHORIZE_PATH } from './journal.js';
 export { RESOURCE_COLLECTIONS } from './types.js';
 export type {
+  ArrivingRequest,
   FaultSpec,
   RecordedHeaders,
   RecordedRequest,

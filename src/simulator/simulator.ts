@@ -2,9 +2,11 @@
  * Starts the TSM simulator: TSM's three resources and CSP's token exchange on one loopback URL,
  * with fault injection and a request journal, for tests, the demo and load tests.
  */
+import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { AccessTokens } from './access-tokens.js';
 import { ADMIN_PREFIX, registerAdminRoutes } from './admin-routes.js';
+import { Arrivals } from './arrivals.js';
 import { parseForm, registerCspRoutes } from './csp-routes.js';
 import { errorBody, type ExchangeContext } from './exchange.js';
 import { FaultBook } from './faults.js';
@@ -20,9 +22,12 @@ export const DEFAULT_API_TOKEN = 'sim-api-token';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   const shutdown = new AbortController();
+  // Every request held by a delay listens for the close; a load test holds hundreds at once.
+  setMaxListeners(0, shutdown.signal);
   const context: ExchangeContext = {
     faults: new FaultBook(),
     journal: new RequestJournal(options.journalLimit ?? 10_000),
+    arrivals: new Arrivals(),
     closing: shutdown.signal,
   };
   const store = new ResourceStore();
@@ -38,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resource: (kind, id) => store.body(kind, id),
     resources: (kind) => store.list(kind),
     seed: (kind, id, body) => void store.put(kind, id, body),
+    onArrival: (listener) => context.arrivals.listen(listener),
     expireAccessTokens: () => accessTokens.expireAll(),
     reset: () => {
       store.clear();

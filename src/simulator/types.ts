@@ -51,6 +51,17 @@ export interface FaultSpec {
   retryAfter?: string;
   /** Wait this long before answering, or before dropping. */
   delayMs?: number;
+  /**
+   * Hold the request, where `delayMs` would, until this promise settles (and the delay, if any,
+   * has passed): a latch a test in the same process releases. The admin surface cannot carry it.
+   */
+  releasedBy?: PromiseLike<unknown>;
+  /**
+   * With a hold (`delayMs` or `releasedBy`) and nothing else: perform the operation when the hold
+   * ends even if the client has given up meanwhile, as TSM may apply a request its caller no
+   * longer waits for. The client hears nothing; the journal records 499.
+   */
+  deliverLate?: boolean;
   /** Destroy the socket without answering. */
   drop?: boolean;
   /** Perform the real operation first, then answer with the fault: "applied, answer lost". */
@@ -81,6 +92,15 @@ export interface RecordedRequest {
   at: string;
 }
 
+/** A TSM or CSP request at the moment it arrives, before any fault or latency acts on it. */
+export interface ArrivingRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Whether an injected fault matched it (and will act on it). */
+  faulted: boolean;
+}
+
 /** A running simulator serving both TSM and CSP on one URL. */
 export interface Simulator {
   /** Base URL, e.g. http://127.0.0.1:40123. */
@@ -99,6 +119,11 @@ export interface Simulator {
   resources(kind: ResourceCollection): Map<string, ResourceJson>;
   /** Puts a resource in place without a request and without validation. */
   seed(kind: ResourceCollection, id: string, body: ResourceJson): void;
+  /**
+   * Calls `listener` for every TSM or CSP request as it arrives, before a fault delays or answers
+   * it; returns the function that stops the calls. `reset` keeps listeners.
+   */
+  onArrival(listener: (request: ArrivingRequest) => void): () => void;
   /** Makes every access token issued so far expired. */
   expireAccessTokens(): void;
   /** Forgets resources, faults, the journal and access tokens. */
