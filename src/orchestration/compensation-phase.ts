@@ -23,8 +23,8 @@ export async function compensationPhase(run: IntegrationRun): Promise<LeftoverRe
   for (const entry of [...run.journal].reverse()) {
     if (!needsUndo(entry)) continue;
     if (!(await stillInTsm(run, entry, deadline))) continue;
-    const undone = await undo(run, entry, deadline);
-    if (!undone) leftInTsm.unshift(leftover(entry));
+    const result = await undo(run, entry, deadline);
+    if (result !== 'done') leftInTsm.unshift(leftover(entry, result === 'unknown'));
   }
   return leftInTsm;
 }
@@ -45,6 +45,25 @@ async function stillInTsm(
   deadline: number,
 ): Promise<boolean> {
   if (entry.write === 'applied' || entry.undo !== undefined) return true;
+  if ((await holdsPriorState(run, entry, deadline)) !== true) return true;
+
+  entry.undo = 'not-needed';
+  const { seq, kind, id, tsmPath } = entry;
+  run.audit('compensation.not_needed', { seq, kind, id, tsmPath });
+  await run.save();
+  return false;
+}
+
+/**
+ * Reads the entry's resource back: true when TSM holds what it held before the integration (no
+ * resource for a create, the snapshot for a replace), false when it holds something else, and
+ * undefined when TSM could not be read.
+ */
+async function holdsPriorState(
+  run: IntegrationRun,
+  entry: JournalEntry,
+  deadline: number,
+): Promise<boolean | undefined> {
   const { kind, id } = entry;
   const { outcome, report } = await runTsmStep(
     run,
@@ -52,23 +71,21 @@ async function stillInTsm(
     (options) => run.deps.tsm.getResource(kind, id, options),
   );
   run.integration.steps.push(report);
-  if (!outcome.ok) return true;
-
+  if (!outcome.ok) return undefined;
   const current = outcome.value;
-  const written =
-    entry.change === 'create'
-      ? current !== null
-      : current === null || differingFields(entry.snapshot ?? {}, current).length > 0;
-  if (written) return true;
-
-  entry.undo = 'not-needed';
-  run.audit('compensation.not_needed', { seq: entry.seq, kind, id, tsmPath: entry.tsmPath });
-  await run.save();
-  return false;
+  if (entry.change === 'create') return current === null;
+  return current !== null && differingFields(entry.snapshot ?? {}, current).length === 0;
 }
 
-/** Journals the undo, makes its call, and records the result. */
-async function undo(run: IntegrationRun, entry: JournalEntry, deadline: number): Promise<boolean> {
+/**
+ * Journals the undo, makes its call, and records the result: done, failed (TSM refused or never
+ * got it), or unknown (the call may have reached TSM: a timeout, a 5xx, a reset).
+ */
+async function undo(
+  run: IntegrationRun,
+  entry: JournalEntry,
+  deadline: number,
+): Promise<'done' | 'failed' | 'unknown'> {
   const { kind, id, tsmPath } = entry;
   entry.undo = 'intent';
   run.audit('journal.undo_intent', { seq: entry.seq, kind, id });
@@ -89,7 +106,26 @@ async function undo(run: IntegrationRun, entry: JournalEntry, deadline: number):
     run.logger.warn({ kind, id, method: report.method, code, tsmStatus }, 'compensation failed');
   }
   await run.save();
-  return outcome.ok;
+  if (outcome.ok) return 'done';
+  return outcome.uncertain ? settleUncertainUndo(run, entry, deadline) : 'failed';
+}
+
+/** An undo that got no clear answer: TSM is read to tell whether it landed after all. */
+async function settleUncertainUndo(
+  run: IntegrationRun,
+  entry: JournalEntry,
+  deadline: number,
+): Promise<'done' | 'failed' | 'unknown'> {
+  const prior = await holdsPriorState(run, entry, deadline);
+  if (prior === undefined) return 'unknown';
+  if (!prior) return 'failed';
+
+  entry.undo = 'done';
+  run.setOutcome(entry.kind, entry.change === 'create' ? 'deleted' : 'restored');
+  const { seq, kind, id, tsmPath } = entry;
+  run.audit('compensation.verified', { seq, kind, id, tsmPath });
+  await run.save();
+  return 'done';
 }
 
 /** The call that undoes one change; its value is the resource's outcome once undone. */
@@ -121,8 +157,10 @@ function withValue<T, U>(step: StepRun<T>, map: (value: T) => U): StepRun<U> {
   return { report, outcome: outcome.ok ? { ok: true, value: map(outcome.value) } : outcome };
 }
 
-function leftover({ kind, id, tsmPath, change, write }: JournalEntry): LeftoverResource {
-  if (write !== 'applied') return { kind, id, tsmPath, state: 'unverified' };
+/** What stays after a failed undo; unverified when the write or its undo may have landed. */
+function leftover(entry: JournalEntry, undoUncertain: boolean): LeftoverResource {
+  const { kind, id, tsmPath, change, write } = entry;
+  if (write !== 'applied' || undoUncertain) return { kind, id, tsmPath, state: 'unverified' };
   const state = change === 'create' ? 'created-not-deleted' : 'replaced-not-restored';
   return { kind, id, tsmPath, state };
 }

@@ -15,9 +15,17 @@ type TerminalStatus = 'succeeded' | 'rolled_back' | 'rollback_failed';
 /** The longest wait between two recovery attempts of an integration whose rollback failed. */
 const MAX_RECOVERY_BACKOFF_MS = 60 * 60 * 1000;
 
-/** How a run lets go when it ends: what recovery adds to a live run's defaults. */
+/** How a run lets go when it ends: what differs between a live run and recovery. */
 export interface EndOptions {
-  /** Recovery forgets the caller's key of an integration it rolled back: the retry runs afresh. */
+  /**
+   * A live run answers its caller: the integration as it ends is kept with the caller's key, for
+   * a retry under the same key to replay. Recovery answers nobody.
+   */
+  answersCaller: boolean;
+  /**
+   * Recovery forgets the key of an integration it found cut short and rolled back: that caller
+   * never got a final answer, and its retry runs afresh.
+   */
   releaseKeyWhenRolledBack: boolean;
   /** How many recovery attempts came before this run, for the backoff of the next one. */
   recoveryAttempts: number;
@@ -77,10 +85,12 @@ function settlementFor(
   status: TerminalStatus,
   options: EndOptions,
 ): Settlement {
+  const recordAnswer = options.answersCaller;
   if (status !== 'rollback_failed') {
     return {
       releaseClaims: true,
       releaseIdempotencyKey: status === 'rolled_back' && options.releaseKeyWhenRolledBack,
+      recordAnswer,
     };
   }
   // Claims stay: what is left in TSM still belongs to this integration until recovery cleans up.
@@ -92,6 +102,7 @@ function settlementFor(
     releaseClaims: false,
     releaseIdempotencyKey: false,
     retryRecoveryAt: new Date(run.nowMs() + backoff).toISOString(),
+    recordAnswer,
   };
 }
 

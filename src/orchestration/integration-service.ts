@@ -151,6 +151,8 @@ async function answerForKey(
   if (existing.fingerprint !== fingerprint) {
     return { kind: 'key-reused', integrationId: existing.integrationId };
   }
+  // The answer the caller got, even if recovery has changed the integration since.
+  if (existing.answer !== undefined) return { kind: 'replayed', integration: existing.answer };
   const integration = await store.getIntegration(existing.integrationId);
   const finished =
     integration !== undefined &&

@@ -106,7 +106,7 @@ export interface LeftoverResource {
   tsmPath: string;
   /**
    * created-not-deleted: our new resource is still there. replaced-not-restored: ours replaced
-   * theirs. unverified: our write may or may not have reached TSM, and undoing it failed too.
+   * theirs. unverified: our write, or its undo, may or may not have reached TSM (no answer came).
    */
   state: 'created-not-deleted' | 'replaced-not-restored' | 'unverified';
 }

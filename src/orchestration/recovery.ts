@@ -1,8 +1,9 @@
 /**
  * Recovery: integrations nobody is finishing any more — their runner's process died, or it gave
  * them up while stopping — and integrations whose rollback failed are taken over and rolled back
- * from their journal. Every move is audited under the actor "system". An integration that is
- * rolled back this way lets go of its caller's idempotency key, so the caller's retry runs afresh.
+ * from their journal. Every move is audited under the actor "system". An integration cut short
+ * and rolled back this way lets go of its caller's idempotency key, so the caller's retry runs
+ * afresh; one whose rollback had failed keeps its key and the answer its caller got.
  */
 import { randomUUID } from 'node:crypto';
 import type { RecoveryCandidate } from '../storage/store.js';
@@ -47,7 +48,9 @@ export async function recoverIntegration(
   const untrack = options.registry.track(run);
   try {
     await rollBack(run, cause, {
-      releaseKeyWhenRolledBack: true,
+      answersCaller: false,
+      // A rollback_failed integration answered its caller already; one cut short never did.
+      releaseKeyWhenRolledBack: integration.status !== 'rollback_failed',
       recoveryAttempts: candidate.recoveryAttempts,
       recoveryBackoffMs: options.recoveryBackoffMs,
     });

@@ -63,6 +63,7 @@ export async function runIntegration(
   const untrack = options.registry.track(run);
   try {
     await carryOut(run, plan, {
+      answersCaller: true,
       releaseKeyWhenRolledBack: false,
       recoveryAttempts: 0,
       recoveryBackoffMs: options.recoveryBackoffMs,

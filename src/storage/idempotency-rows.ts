@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, IdempotencyKeyRow } from './schema.js';
+import type { Integration } from '../orchestration/integration.js';
 import type { IdempotencyKey } from './store.js';
 
 /** The caller's key if it is still live at `now`; an expired one is deleted on the way. */
@@ -55,6 +56,18 @@ export async function insertIdempotencyKey(
   return result.numInsertedOrUpdatedRows !== 0n;
 }
 
+/** Keeps the integration, as answered, with the key that started it (if there is one). */
+export async function recordIdempotentAnswer(
+  db: Kysely<Database>,
+  integration: Integration,
+): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ answer: JSON.stringify(integration) })
+    .where('integration_id', '=', integration.id)
+    .execute();
+}
+
 /** Forgets the key that started this integration, if there is one. */
 export async function releaseIdempotencyKey(
   db: Kysely<Database>,
@@ -76,11 +89,13 @@ export async function deleteExpiredIdempotencyKeys(
 }
 
 function toIdempotencyKey(row: IdempotencyKeyRow): IdempotencyKey {
-  return {
+  const key: IdempotencyKey = {
     actor: row.actor,
     key: row.key,
     fingerprint: row.fingerprint,
     integrationId: row.integration_id,
     expiresAt: row.expires_at,
   };
+  if (row.answer !== null) key.answer = JSON.parse(row.answer) as Integration;
+  return key;
 }

@@ -8,7 +8,11 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Integration } from '../orchestration/integration.js';
 import { insertAuditRows, selectAuditPage, toAuditRows } from './audit-rows.js';
 import { releaseClaims } from './claim-rows.js';
-import { deleteExpiredIdempotencyKeys, releaseIdempotencyKey } from './idempotency-rows.js';
+import {
+  deleteExpiredIdempotencyKeys,
+  recordIdempotentAnswer,
+  releaseIdempotencyKey,
+} from './idempotency-rows.js';
 import { selectIntegrationPage } from './integration-list.js';
 import { selectIntegration, updateHeldIntegration } from './integration-rows.js';
 import { StartRefused, startInTransaction } from './integration-start.js';
@@ -94,6 +98,9 @@ export class KyselyStore implements Store {
       });
       if (settlement.releaseClaims) await releaseClaims(trx, integrationId);
       if (settlement.releaseIdempotencyKey) await releaseIdempotencyKey(trx, integrationId);
+      else if (settlement.recordAnswer === true) {
+        await recordIdempotentAnswer(trx, state.integration);
+      }
     });
   }
 

@@ -44,6 +44,8 @@ export interface IdempotencyKeysTable {
   integration_id: string;
   created_at: string;
   expires_at: string;
+  /** The Integration as its caller was answered, JSON; null until then. */
+  answer: string | null;
 }
 
 /** One audit record. Append-only: the database refuses UPDATE and DELETE. */

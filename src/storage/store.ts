@@ -90,6 +90,8 @@ export interface IdempotencyKey {
   integrationId: string;
   /** ISO 8601; an expired key is as good as absent, and is purged. */
   expiresAt: string;
+  /** The integration as its caller was answered; absent while it runs (or was never answered). */
+  answer?: Integration;
 }
 
 /** Everything that starts an integration, committed together or not at all. */
@@ -119,6 +121,8 @@ export interface Settlement {
   releaseIdempotencyKey: boolean;
   /** For rollback_failed: when recovery should try the compensations again. */
   retryRecoveryAt?: string;
+  /** Keep the settled integration with its idempotency key, as the answer a retry replays. */
+  recordAnswer?: boolean;
 }
 
 /** An integration recovery has taken over, with how many times recovery has tried it before. */

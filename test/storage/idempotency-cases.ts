@@ -40,6 +40,24 @@ export function idempotencyCases(subject: ContractSubject): void {
     ).toEqual({ started: true });
   });
 
+  it('keeps the settled integration with the key as its answer, when asked to', async () => {
+    const first = idempotencyKey('int-1');
+    await startWithKey('int-1', first);
+    const answered = startedIntegration('int-1', 'rollback_failed');
+    await subject.store.settleIntegration(stateOf(answered), [], RUNNER, {
+      releaseClaims: false,
+      releaseIdempotencyKey: false,
+      recordAnswer: true,
+    });
+    const outcome = await startWithKey('int-2');
+
+    expect(outcome).toEqual({
+      started: false,
+      reason: 'idempotency-key',
+      existing: { ...first, answer: answered },
+    });
+  });
+
   it('starts afresh when the key has expired, and then answers with the new one', async () => {
     await startWithKey('int-1', idempotencyKey('int-1', { expiresAt: at(60) }));
     subject.clock.set(at(60));

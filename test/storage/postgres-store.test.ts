@@ -17,6 +17,7 @@ import {
   type TestSchema,
 } from './support/postgres-schemas.js';
 import { storageLog } from './support/storage-log.js';
+import { MIGRATION_NAMES } from '../../src/storage/migrations/index.js';
 
 const schemas: TestSchema[] = [];
 const POOL = { poolMax: 4 };
@@ -69,7 +70,7 @@ describe('opening a PostgreSQL store', () => {
     const { records } = await second.queryAudit({ limit: 10 });
     await second.close();
 
-    expect(firstLog.applied).toEqual(['0001_initial', '0002_recovery']);
+    expect(firstLog.applied).toEqual(MIGRATION_NAMES);
     expect(secondLog.applied).toEqual([]);
     expect(stored).toStrictEqual(startedIntegration('int-1'));
     expect(records).toHaveLength(1);

@@ -12,6 +12,7 @@ import { openStore } from '../../src/storage/open-store.js';
 import { auditEntry, startOf, startedIntegration } from './store-fixtures.js';
 import { storeContract } from './store-contract.js';
 import { storageLog } from './support/storage-log.js';
+import { MIGRATION_NAMES } from '../../src/storage/migrations/index.js';
 
 let folder = '';
 let files = 0;
@@ -62,7 +63,7 @@ describe('opening a SQLite store', () => {
     const { records } = await second.queryAudit({ limit: 10 });
     await second.close();
 
-    expect(firstLog.applied).toEqual(['0001_initial', '0002_recovery']);
+    expect(firstLog.applied).toEqual(MIGRATION_NAMES);
     expect(secondLog.applied).toEqual([]);
     expect(stored).toStrictEqual(startedIntegration('int-1'));
     expect(records).toHaveLength(1);

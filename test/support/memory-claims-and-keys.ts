@@ -3,6 +3,7 @@
  * by the same rules as the SQLite store's tables: one holder per (kind, id), one key per
  * (actor, key), and an expired key as good as absent.
  */
+import type { Integration } from '../../src/orchestration/integration.js';
 import type {
   IdempotencyKey,
   ResourceClaim,
@@ -48,11 +49,19 @@ export class MemoryClaimsAndKeys {
     if (key !== undefined) this.keys.set(keyName(key), { ...key });
   }
 
-  /** Lets go of what the settlement releases of the integration's claims and key. */
-  release(integrationId: string, settlement: Settlement): void {
-    const held = (entry: { integrationId: string }) => entry.integrationId === integrationId;
+  /**
+   * Lets go of what the settlement releases of the integration's claims and key, or keeps the
+   * integration as answered with its key.
+   */
+  release(integration: Integration, settlement: Settlement): void {
+    const held = (entry: { integrationId: string }) => entry.integrationId === integration.id;
     if (settlement.releaseClaims) deleteWhere(this.claims, held);
     if (settlement.releaseIdempotencyKey) deleteWhere(this.keys, held);
+    else if (settlement.recordAnswer === true) {
+      for (const key of this.keys.values()) {
+        if (held(key)) key.answer = structuredClone(integration);
+      }
+    }
   }
 
   /** Deletes the keys expired at `now`; how many. */

@@ -137,7 +137,7 @@ export class MemoryStore implements Store {
       this.commit(state, this.trail.prepare(audit, this.nowIso()));
       Object.assign(stored, { state: asJson(state), retryRecoveryAt: retryAt });
       delete stored.lease;
-      this.holds.release(state.integration.id, settlement);
+      this.holds.release(state.integration, settlement);
     });
   }
 

@@ -5,11 +5,16 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001_initial.js';
 import * as recovery from './0002_recovery.js';
+import * as idempotentAnswers from './0003_idempotent_answers.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_recovery': recovery,
+  '0003_idempotent_answers': idempotentAnswers,
 };
+
+/** The names of every migration, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 /** Hands kysely's Migrator the migrations above. */
 export const migrationProvider: MigrationProvider = {
