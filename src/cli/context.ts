@@ -5,6 +5,10 @@ import { asObject, type IntegrationView, type ProblemView } from './answers.js';
 import { EXIT, exitCodeOfProblem, exitCodeOfIntegration, type ExitCode } from './exit-codes.js';
 import { describeIntegration, describeProblem } from './render.js';
 
+const CREDENTIAL_HINT =
+  'Give a caller key in VAULT_INTEGRATIONS_API_KEY (or a JWT in VAULT_INTEGRATIONS_TOKEN) that ' +
+  'holds the scope of this command.';
+
 /** Where a command writes: results to out, messages and progress to err. */
 export interface Output {
   out(text: string): void;
@@ -28,9 +32,14 @@ export function succeeded(answer: ServiceAnswer): boolean {
 /** Prints a problem answer and gives its exit status. */
 export function reportProblem(context: CommandContext, answer: ServiceAnswer): ExitCode {
   const problem = asObject<ProblemView>(answer.body);
-  if (context.json) context.output.out(JSON.stringify(answer.body ?? { status: answer.status }));
-  else context.output.err(describeProblem(problem, answer.status));
-  return exitCodeOfProblem(problem.code, answer.status);
+  const exitCode = exitCodeOfProblem(problem.code, answer.status);
+  if (context.json) {
+    context.output.out(JSON.stringify(answer.body ?? { status: answer.status }));
+    return exitCode;
+  }
+  context.output.err(describeProblem(problem, answer.status));
+  if (exitCode === EXIT.AUTH) context.output.err(CREDENTIAL_HINT);
+  return exitCode;
 }
 
 /**
