@@ -62,4 +62,31 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      // The command-line client is a caller of the API: it may disagree with an older or newer
+      // service, so it reads answers itself instead of sharing the service's types.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/domain/**',
+                '**/http/**',
+                '**/tsm/**',
+                '**/storage/**',
+                '**/orchestration/**',
+                '**/simulator/**',
+                '**/errors.js',
+                '**/config.js',
+              ],
+              message: 'The command-line client knows the API, not the service.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

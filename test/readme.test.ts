@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { CliEnvironmentSchema } from '../src/cli/environment.js';
+import { EXIT } from '../src/cli/exit-codes.js';
 import { EnvironmentSchema } from '../src/config.js';
 import { VALIDATION_CODES } from '../src/domain/validation-codes.js';
 import { ERRORS } from '../src/errors.js';
@@ -43,5 +45,16 @@ describe('the README stays true to the code', () => {
     for (const [code, { severity }] of Object.entries(VALIDATION_CODES)) {
       expect(rowWith(`\`${code}\``)?.[1], code).toBe(severity);
     }
+  });
+
+  it("documents the command-line client's variables and exit statuses", () => {
+    for (const [name, schema] of Object.entries(CliEnvironmentSchema.properties)) {
+      const row = rowWith(`\`${name}\``);
+      expect(row?.[2], name).toBe((schema as { description: string }).description);
+      const fallback = (schema as { default?: string }).default;
+      expect(row?.[1], name).toBe(fallback === undefined ? '' : `\`${fallback}\``);
+    }
+    for (const code of Object.values(EXIT))
+      expect(rowWith(String(code)), String(code)).toBeDefined();
   });
 });
