@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { PROBLEM_EXIT_CODES } from '../../src/cli/exit-codes.js';
@@ -5,6 +8,7 @@ import { startHarness, type Harness } from '../support/service-harness.js';
 import { CA_PATH, documentationRequest } from '../support/requests.js';
 import { asYaml, fileFolder, printedJson, runCli, serviceEnv } from './support.js';
 
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRONG_KEY = 'wrong-key-5f2a9c7e1d3b8a64';
 
 describe('tsm-vault-integrations credentials, reachability and flags', () => {
@@ -76,6 +80,17 @@ describe('tsm-vault-integrations credentials, reachability and flags', () => {
     expect(both.stderr).not.toContain(WRONG_KEY);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "remove"');
+  });
+
+  it('runs through npx from the package, as a clone after npm ci does', async () => {
+    // A non-zero exit rejects, so reaching the expectation means npx exited 0.
+    const run = await promisify(execFile)(
+      'npx',
+      ['--offline', 'tsm-vault-integrations', 'list', '--url', harness.url, '--json'],
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...serviceEnv(harness) } },
+    );
+
+    expect(JSON.parse(run.stdout)).toHaveProperty('integrations');
   });
 
   it('prints its help, with every exit status, on --help', async () => {
