@@ -17,7 +17,9 @@ import {
   registerProblemHandlers,
 } from './http/problem.js';
 import { registerRequestAudit } from './http/request-audit.js';
+import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
+import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
@@ -95,6 +97,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
   registerIntegrationRoutes(app, service);
   registerAuditRoutes(app, store);
+  registerAuditExportRoute(app, store);
+  registerAuditVerificationRoute(app, store);
   registerHealthRoutes(app, store);
   return app;
 }
