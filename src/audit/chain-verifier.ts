@@ -84,12 +84,24 @@ async function walkTo(
     for (const link of links) {
       if (walk.sequence >= head.sequence) break;
       const step = checkLink(walk, link);
-      if ('kind' in step) return step;
+      if ('kind' in step) return blamed(walk, step);
       Object.assign(walk, { afterId: link.id, ...step, checked: walk.checked + 1 });
     }
   }
   if (walk.hash === head.hash) return undefined;
-  return { kind: 'changed', id: walk.afterId, sequence: walk.sequence, reason: HEAD_DIFFERS };
+  return blamed(walk, {
+    kind: 'changed',
+    id: walk.afterId,
+    sequence: walk.sequence,
+    reason: HEAD_DIFFERS,
+  });
+}
+
+// A break may lie with the record the walk last counted as in place (its successor or the head
+// disagrees with it); it is then no longer counted.
+function blamed(walk: Walk, broken: ChainBreak): ChainBreak {
+  if (broken.id !== undefined && broken.id === walk.afterId) walk.checked -= 1;
+  return broken;
 }
 
 const HEAD_DIFFERS = 'the head of the chain holds another hash for the newest record';
