@@ -53,13 +53,20 @@ export interface DoomedRun {
   answers: Promise<SentAnswer[]>;
 }
 
+/**
+ * How long the doomed replica may take to reach every boundary: generous for a loaded machine,
+ * but a case that is never held fails the test with its name rather than at the suite's timeout.
+ */
+const HELD_TIMEOUT_MS = 30_000;
+
 /** Holds each doomed case at its boundary and sends it to the doomed replica. */
 export function sendDoomed(
   target: BurstTarget,
   doomed: DoomedCase[],
   book: ExpectationBook,
 ): DoomedRun {
-  const held = doomed.map(async ({ boundary, request }) => {
+  const waiting = new Set(doomed.map(({ name }) => name));
+  const held = doomed.map(async ({ name, boundary, request }) => {
     if (boundary.replacesAccount === true) {
       const accountId = idOf(request, 'account');
       book.seed(target.sim, 'external-accounts', accountId, handMadeAccount(accountId));
@@ -68,21 +75,31 @@ export function sendDoomed(
     const at = boundary.hold(request, target.sim);
     await arrivalOf(target.sim, at.method, at.path);
     const ready = boundary.ready;
-    if (ready === undefined) return;
-    await vi.waitFor(
-      () => {
-        if (!ready(request, target.sim)) throw new Error(`${boundary.name} is not held yet`);
-      },
-      { timeout: 10_000, interval: 20 },
-    );
+    if (ready !== undefined) {
+      await vi.waitFor(
+        () => {
+          if (!ready(request, target.sim)) throw new Error(`${boundary.name} is not held yet`);
+        },
+        { timeout: HELD_TIMEOUT_MS, interval: 20 },
+      );
+    }
+    waiting.delete(name);
   });
   const answers = doomed.map((one) => post(target, DOOMED_REPLICA, one));
   // An answer before the replica dies means a case was not held: say so rather than wait.
   const answeredTooSoon = Promise.race(answers).then(({ answer }) => {
     throw new Error(`a doomed integration was answered ${answer.status} before its replica died`);
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const names = [...waiting].join(', ');
+      reject(new Error(`not held within ${HELD_TIMEOUT_MS} ms: ${names}`));
+    }, HELD_TIMEOUT_MS);
+  });
+  const allHeld = Promise.all(held).then(() => undefined);
   return {
-    held: Promise.race([Promise.all(held).then(() => undefined), answeredTooSoon]),
+    held: Promise.race([allHeld, answeredTooSoon, timedOut]).finally(() => clearTimeout(timer)),
     answers: Promise.all(answers),
   };
 }
