@@ -127,7 +127,7 @@ describe('three replicas on one PostgreSQL database, one killed mid-burst', () =
     snapshot = await settled(schema.url);
     const answers = [...burst.cases, ...burst.conflicts].flatMap((run) => run.sent);
     console.log(`replica answers: ${tallyAnswers(answers.map(({ answer }) => answer))}`);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await replicas?.close();
