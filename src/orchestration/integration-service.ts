@@ -17,6 +17,7 @@ import type {
 } from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration } from './integration.js';
+import type { PreflightSettings } from './preflight.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
@@ -53,6 +54,8 @@ export interface IntegrationServiceDeps {
   recoveryIntervalMs: number;
   idempotencyKeyTtlMs: number;
   allowHttpVault: boolean;
+  /** The Vault preflight; absent: off. */
+  vaultPreflight?: PreflightSettings;
 }
 
 /** The integration use cases, bound to their dependencies. */
