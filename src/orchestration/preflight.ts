@@ -25,6 +25,17 @@ export interface PreflightSettings {
   ): Promise<VaultPreflight>;
 }
 
+/** What the preflight means for one request: its report, the warnings, and a refusal. */
+export interface PreflightVerdict {
+  /** The mode that applied: the stricter of the service's and the request's. */
+  mode: PreflightMode;
+  /** Absent when the mode is off. */
+  preflight?: VaultPreflight;
+  warnings: Warning[];
+  /** Set under require when a check failed: the integration must not reach TSM. */
+  failure?: IntegrationFailure;
+}
+
 /** Where each check points in the request, for its warning. */
 const POINTERS: Record<PreflightCheck['name'], string> = {
   tls: '/account/vaultUrl',
@@ -33,29 +44,44 @@ const POINTERS: Record<PreflightCheck['name'], string> = {
   issuing_ca: '/caBundle/pem',
 };
 
+/**
+ * Runs the preflight of a validated request and judges it; it writes nothing. The run below
+ * calls it, and so can a preview (dryRun) that must show the same verdict without acting on it.
+ */
+export async function judgePreflight(
+  settings: PreflightSettings | undefined,
+  integration: NormalizedIntegration,
+): Promise<PreflightVerdict> {
+  const requested = integration.vaultPreflight;
+  const mode = effectiveMode(settings?.mode ?? 'off', requested);
+  const warnings: Warning[] = [];
+  if (requested !== undefined && mode !== requested) warnings.push(raisedWarning(requested, mode));
+  if (mode === 'off' || settings === undefined) return { mode, warnings };
+
+  const preflight = await settings.check(integration, mode);
+  const failed = preflight.checks.filter((check) => check.outcome === 'failed');
+  if (mode === 'warn') warnings.push(...failed.map(checkWarning));
+  const verdict: PreflightVerdict = { mode, preflight, warnings };
+  if (mode === 'require' && failed.length > 0) verdict.failure = preflightFailure(failed);
+  return verdict;
+}
+
 /** Runs the preflight when the mode asks for it; the failure that ends the run, if any. */
 export async function preflightPhase(
   run: IntegrationRun,
   integration: NormalizedIntegration,
 ): Promise<IntegrationFailure | undefined> {
-  const configured = run.deps.vaultPreflight?.mode ?? 'off';
-  const mode = effectiveMode(configured, integration.vaultPreflight);
-  if (integration.vaultPreflight !== undefined && mode !== integration.vaultPreflight) {
-    run.integration.warnings.push(raisedWarning(integration.vaultPreflight, mode));
-  }
-  const settings = run.deps.vaultPreflight;
-  if (mode === 'off' || settings === undefined) return undefined;
-
   run.phase = 'preflight';
   run.assertRunning();
-  const preflight = await settings.check(integration, mode);
-  run.integration.preflight = preflight;
-  const failed = preflight.checks.filter((check) => check.outcome === 'failed');
-  if (mode === 'warn') run.integration.warnings.push(...failed.map(checkWarning));
-  run.audit('integration.preflight_checked', preflightDetails(preflight));
-  logPreflight(run, preflight);
+  const verdict = await judgePreflight(run.deps.vaultPreflight, integration);
+  run.integration.warnings.push(...verdict.warnings);
+  if (verdict.preflight === undefined) return undefined;
+
+  run.integration.preflight = verdict.preflight;
+  run.audit('integration.preflight_checked', preflightDetails(verdict.preflight));
+  logPreflight(run, verdict.preflight);
   await run.save();
-  return mode === 'require' && failed.length > 0 ? preflightFailure(failed) : undefined;
+  return verdict.failure;
 }
 
 /** Codes and outcomes only, like the other audit records: the sentences stay in the answer. */
