@@ -154,6 +154,11 @@ export const ProblemSchema = Type.Object(
     errors: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
     warnings: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
     integration: Type.Optional(Type.Ref(IntegrationSchema)),
+    failedChecks: Type.Optional(
+      Type.Array(PreflightCheckSchema, {
+        description: 'VAULT_PREFLIGHT_FAILED: each check that failed against Vault.',
+      }),
+    ),
   },
   { $id: 'Problem', additionalProperties: true },
 );

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bundleOf, makeIntermediate, makeRoot } from '../support/certificates.js';
 import { tsmCalls, tsmWrites } from '../support/requests.js';
-import { startHarness, type Harness } from '../support/service-harness.js';
+import { startHarness, type Answer, type Harness } from '../support/service-harness.js';
 import { expectProblem } from '../http/support/http-expectations.js';
 import { startVaultWorld, type VaultWorld } from '../vault/support/vault-world.js';
 import {
@@ -35,7 +35,7 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
   });
 
   /** Posts for a Vault that must be refused, checks nothing reached TSM, returns the checks. */
-  async function refused(answer: Awaited<ReturnType<typeof postFor>>) {
+  function refused(answer: Answer) {
     const problem = expectProblem(answer, 'VAULT_PREFLIGHT_FAILED');
     expect(tsmCalls(harness.sim)).toEqual([]);
     const integration = integrationOf(answer);
@@ -62,7 +62,7 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
       otherRoot,
     );
 
-    const { problem, integration, failed } = await refused(
+    const { problem, integration, failed } = refused(
       await postFor(harness, world.vault.url, otherBundle),
     );
 
@@ -86,7 +86,7 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
       mode: 'require',
       outcome: 'failed',
       vaultUrl: world.vault.url,
-      durationMs: expect.any(Number),
+      durationMs: expect.any(Number) as unknown,
       checks: [
         { name: 'tls', outcome: 'failed', code: 'TLS_UNTRUSTED' },
         { name: 'health', outcome: 'passed', code: 'VAULT_READY' },
@@ -98,20 +98,22 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
 
   it('refuses a sealed Vault and an uninitialized one', async () => {
     world = await startVaultWorld({ health: 'sealed' });
-    const sealed = await refused(await postFor(harness, world.vault.url, world.bundle));
+    const sealed = refused(await postFor(harness, world.vault.url, world.bundle));
     expect(sealed.failed.map((check) => check.code)).toEqual(['VAULT_SEALED']);
     // The mount cannot be read from a sealed Vault: not run, not a mismatch.
     expect(codesOf(sealed.integration)).toMatchObject({ pki_mount: 'VAULT_UNAVAILABLE' });
 
     world.vault.setHealth('uninitialized');
-    const uninitialized = await refused(await postFor(harness, world.vault.url, world.bundle));
+    const uninitialized = refused(await postFor(harness, world.vault.url, world.bundle));
     expect(uninitialized.failed.map((check) => check.code)).toEqual(['VAULT_NOT_INITIALIZED']);
   });
 
   it('refuses a vaultPath whose mount Vault does not serve', async () => {
     world = await startVaultWorld();
-    const { failed } = await refused(
-      await postFor(harness, world.vault.url, world.bundle, { vaultPath: 'pki_gone/sign/mesh' }),
+    const { failed } = refused(
+      await postFor(harness, world.vault.url, world.bundle, {
+        vaultPath: 'pki_gone/sign/mesh',
+      }),
     );
 
     expect(failed).toEqual([
@@ -140,19 +142,22 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
     expect(mountReads.every((request) => request.namespace === 'admin/team-a')).toBe(true);
 
     harness.sim.reset();
-    const { failed } = await refused(await postFor(harness, world.vault.url, world.bundle));
+    const { failed } = refused(await postFor(harness, world.vault.url, world.bundle));
     expect(failed.map((check) => check.code)).toEqual(['PKI_MOUNT_NOT_FOUND']);
   });
 
   it('refuses a server certificate that does not name the host of vaultUrl', async () => {
     world = await startVaultWorld({ hostNames: ['vault.elsewhere.internal'] });
-    const { failed } = await refused(await postFor(harness, world.vault.url, world.bundle));
+    const { failed } = refused(await postFor(harness, world.vault.url, world.bundle));
 
     expect(failed).toEqual([
       expect.objectContaining({
         name: 'tls',
         code: 'TLS_HOST_NAME_MISMATCH',
-        facts: expect.objectContaining({ hostName: '127.0.0.1', hostNameMatched: false }),
+        facts: expect.objectContaining({
+          hostName: '127.0.0.1',
+          hostNameMatched: false,
+        }) as unknown,
       }),
     ]);
   });
