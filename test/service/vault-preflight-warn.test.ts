@@ -1,5 +1,5 @@
 /**
- * VAULT_PREFLIGHT=warn (the default) and off over real HTTP: under warn a failed check becomes a
+ * VAULT_PREFLIGHT=warn (the service's default) and off over real HTTP: under warn a failed check becomes a
  * warning and the integration goes on, and a request may ask for require; under off Vault is
  * not contacted at all.
  */
@@ -33,10 +33,12 @@ async function anotherBundle(): Promise<{ pem: string; rootPem: string }> {
   };
 }
 
-describe('the Vault preflight under VAULT_PREFLIGHT=warn, the default', () => {
+describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ env: { VAULT_PREFLIGHT_TIMEOUT_MS: '1000' } });
+    harness = await startHarness({
+      env: { VAULT_PREFLIGHT: 'warn', VAULT_PREFLIGHT_TIMEOUT_MS: '1000' },
+    });
   });
   afterAll(() => harness.close());
   beforeEach(() => harness.sim.reset());
