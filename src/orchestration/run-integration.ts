@@ -1,8 +1,9 @@
 /**
  * The saga of one new integration: start it (claims, lease and idempotency key, all or nothing),
  * check the request against Vault, read, plan, write, and when a write fails for good, compensate
- * in reverse order. Each phase ends by saving the integration with its journal and audit records. A run halted by shutdown
- * gives its lease up at once; one that lost its lease stops: recovery finishes both.
+ * in reverse order. Each phase ends by saving the integration with its journal and audit records.
+ * A run halted by shutdown gives its lease up at once; one that lost its lease stops: recovery
+ * finishes both.
  */
 import { planResources } from '../domain/tsm-bodies.js';
 import type { DesiredResource } from '../domain/resources.js';
