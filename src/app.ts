@@ -29,6 +29,7 @@ import {
 } from './orchestration/integration-service.js';
 import type { Store } from './storage/store.js';
 import type { TsmClient } from './tsm/types.js';
+import { runVaultPreflight } from './vault/run-preflight.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface AppParts {
@@ -89,6 +90,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    vaultPreflight: {
+      mode: config.vaultPreflight.mode,
+      check: (integration, mode) =>
+        runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
+    },
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503

@@ -18,6 +18,7 @@ import type {
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration } from './integration.js';
 import type { HaltReason } from './integration-run.js';
+import type { PreflightSettings } from './preflight.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
@@ -55,6 +56,8 @@ export interface IntegrationServiceDeps {
   recoveryIntervalMs: number;
   idempotencyKeyTtlMs: number;
   allowHttpVault: boolean;
+  /** The Vault preflight; absent: off. */
+  vaultPreflight?: PreflightSettings;
 }
 
 /** The integration use cases, bound to their dependencies. */
