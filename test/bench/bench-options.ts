@@ -9,12 +9,17 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --soak                 100 000 integrations on SQLite: memory and query times, start vs end
   --latency-ms <n>       simulator delay per TSM call (20; 0 in --soak)
   --duration <s>         seconds per row (10; 2 with --quick)
+  --warmup <s>           seconds of unrecorded load before a target's rows (3; 1 with --quick)
   --concurrency <list>   comma-separated callers per row (1,16,64,256)
   --targets <list>       which of floor,sqlite,postgres to run (all; postgres when reachable)
   --database-url <url>   PostgreSQL server for the postgres target (TEST_DATABASE_URL or
                          postgres://postgres@127.0.0.1:5432/test); a schema of its own per run
   --integrations <n>     integrations a --soak run creates (100000)
   --log-level <level>    the service's LOG_LEVEL (info, as in production)
+  --tsx                  run the service from source under tsx (as npm start does) instead of
+                         building it first (npm run build) and running dist/ as the container
+                         does; tsx adds about 30 MB of memory. The default with --quick
+  --cpu-prof             write a CPU profile of each service process to <out>/profiles
   --out <folder>         where the JSON results go (bench-results)
   --help                 show this help`;
 
@@ -34,6 +39,9 @@ export interface BenchOptions {
   databaseUrl: string;
   soakIntegrations: number;
   logLevel: string;
+  /** Run the service from source under tsx rather than compiled. */
+  fromSource: boolean;
+  cpuProfile: boolean;
   outFolder: string;
 }
 
@@ -47,11 +55,14 @@ export function benchOptionsFromArgs(args: string[]): BenchOptions {
       soak: { type: 'boolean' },
       'latency-ms': { type: 'string' },
       duration: { type: 'string' },
+      warmup: { type: 'string' },
       concurrency: { type: 'string' },
       targets: { type: 'string' },
       'database-url': { type: 'string' },
       integrations: { type: 'string' },
       'log-level': { type: 'string' },
+      tsx: { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -63,7 +74,7 @@ export function benchOptionsFromArgs(args: string[]): BenchOptions {
     mode: soak ? 'soak' : 'table',
     latencyMs: number(values['latency-ms'], '--latency-ms', soak ? 0 : 20),
     durationSeconds: number(values.duration, '--duration', quick ? 2 : 10),
-    warmupSeconds: quick ? 1 : 3,
+    warmupSeconds: number(values.warmup, '--warmup', quick ? 1 : 3),
     concurrency: numberList(values.concurrency ?? '1,16,64,256', '--concurrency'),
     targets: targetList(values.targets ?? TARGETS.join(',')),
     databaseUrl:
@@ -72,6 +83,8 @@ export function benchOptionsFromArgs(args: string[]): BenchOptions {
       'postgres://postgres@127.0.0.1:5432/test',
     soakIntegrations: number(values.integrations, '--integrations', 100_000),
     logLevel: values['log-level'] ?? 'info',
+    fromSource: values.tsx ?? quick,
+    cpuProfile: values['cpu-prof'] ?? false,
     outFolder: values.out ?? 'bench-results',
   };
 }

@@ -21,7 +21,9 @@ import { describeMachine, formatTable, formatVerdicts, writeResults } from './re
 import { runSoak } from './soak.js';
 import {
   BENCH_CALLER_KEY,
+  buildService,
   postgresSchema,
+  serviceBuild,
   startFloorChild,
   startServiceChild,
   startSimulatorChild,
@@ -29,7 +31,7 @@ import {
 import { compareWithFloor, judgeTargets, type BenchRow } from './targets.js';
 
 /** Lets the last row's stragglers finish before the next row is measured. */
-const SETTLE_MS = 1_000;
+const SETTLE_MS = 500;
 const WARMUP_CONCURRENCY = 16;
 
 /** What one target needs started, and what stops it again. */
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (!options.fromSource) buildService();
   const folder = await mkdtemp(join(tmpdir(), 'tvi-bench-'));
   const simulator = await startSimulatorChild(folder, options.latencyMs);
   try {
@@ -65,6 +68,7 @@ async function runTable(options: BenchOptions, folder: string, simulatorUrl: str
   const machine = describeMachine();
   console.log(
     `Simulator latency ${options.latencyMs} ms per TSM call; ${options.durationSeconds} s per row; ` +
+      `service ${options.fromSource ? 'from source (tsx)' : 'compiled (dist/)'}; ` +
       `${machine.cores} cores, Node ${machine.node}`,
   );
   const requests = new IntegrationRequests();
@@ -110,11 +114,13 @@ async function measureTarget(
     headers: callerHeaders(target.name),
   };
   // A first, unrecorded load: the JIT, the pools and the database caches warm up.
-  await runLoad({
-    ...load,
-    concurrency: WARMUP_CONCURRENCY,
-    durationSeconds: options.warmupSeconds,
-  });
+  if (options.warmupSeconds > 0) {
+    await runLoad({
+      ...load,
+      concurrency: WARMUP_CONCURRENCY,
+      durationSeconds: options.warmupSeconds,
+    });
+  }
   const rows: BenchRow[] = [];
   for (const concurrency of options.concurrency) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -146,7 +152,13 @@ async function startTarget(
     const child = await startFloorChild(folder, simulatorUrl);
     return { name, child, close: () => child.stop() };
   }
-  const service = { name, folder, simulatorUrl, logLevel: options.logLevel };
+  const service = {
+    name,
+    folder,
+    simulatorUrl,
+    logLevel: options.logLevel,
+    build: serviceBuild(options),
+  };
   if (name === 'sqlite') {
     const child = await startServiceChild({ ...service, databaseUrl: join(folder, 'bench.db') });
     return { name, child, close: () => child.stop() };

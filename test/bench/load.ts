@@ -45,8 +45,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: `${options.url}/vault-integrations`,
     method: 'POST',
     connections: options.concurrency,
-    duration: options.durationSeconds,
-    amount: options.amount,
+    // autocannon refuses a duration key without a value.
+    ...(options.amount === undefined
+      ? { duration: options.durationSeconds }
+      : { amount: options.amount }),
     // An integration at concurrency 256 on a busy machine may take seconds; only a hang is an error.
     timeout: 60,
     headers: { 'content-type': 'application/json', ...options.headers },
@@ -61,7 +63,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const succeeded = result['2xx'];
   return {
     concurrency: options.concurrency,
-    integrationsPerSecond: succeeded / result.duration,
+    // result.duration is rounded to whole seconds; the start and finish stamps are not.
+    integrationsPerSecond: succeeded / ((result.finish.getTime() - result.start.getTime()) / 1000),
     succeeded,
     failed: result.non2xx + result.errors,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },

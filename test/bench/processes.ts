@@ -35,7 +35,7 @@ export interface ProcessSample {
   peakRssBytes: number;
 }
 
-/** Starts a TypeScript entry point under tsx, its output written to `logFile`. */
+/** Starts an entry point (a TypeScript one under tsx), its output written to `logFile`. */
 export async function startChild(options: {
   name: string;
   script: string;
@@ -49,7 +49,12 @@ export async function startChild(options: {
 }): Promise<Child> {
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', options.script, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      ...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []),
+      options.script,
+      ...(options.args ?? []),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...options.env },

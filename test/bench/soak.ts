@@ -11,7 +11,7 @@ import { IntegrationRequests } from './integration-requests.js';
 import { runLoad } from './load.js';
 import { sampleProcess } from './processes.js';
 import { describeMachine } from './report.js';
-import { BENCH_CALLER_KEY, postgresSchema, startServiceChild } from './stack.js';
+import { BENCH_CALLER_KEY, postgresSchema, serviceBuild, startServiceChild } from './stack.js';
 
 const SOAK_CONCURRENCY = 16;
 const CHUNKS = 10;
@@ -44,6 +44,7 @@ export async function runSoak(context: {
     simulatorUrl,
     databaseUrl: schema?.url ?? `${folder}/soak.db`,
     logLevel: options.logLevel,
+    build: serviceBuild(options),
   });
   const client = new Pool(child.url);
   try {

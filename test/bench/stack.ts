@@ -2,13 +2,17 @@
  * Starts what a benchmark measures as child processes: the TSM simulator with its latency, the
  * floor, and the service on a SQLite file or in a PostgreSQL schema of its own.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { urlInSchema } from '../storage/support/postgres-schemas.js';
-import { freePort, startChild, type Child } from './processes.js';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { freePort, PROJECT_ROOT, startChild, type Child } from './processes.js';
+
+const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** The API token the simulator accepts, and the caller key the service is given. */
 export const BENCH_API_TOKEN = 'bench-api-token-0123456789';
@@ -45,18 +49,46 @@ export async function startFloorChild(folder: string, simulatorUrl: string): Pro
   });
 }
 
-/** Starts the service as `npm start` does, on the database DATABASE_URL names. */
+/** How a benchmark runs the service: compiled or from source, profiled or not. */
+export interface ServiceBuild {
+  fromSource: boolean;
+  /** A folder for CPU profiles, when the service is to be profiled. */
+  profileFolder?: string;
+}
+
+/** The build the options ask for; the profiles go beside the results. */
+export function serviceBuild(options: {
+  fromSource: boolean;
+  cpuProfile: boolean;
+  outFolder: string;
+}): ServiceBuild {
+  const profileFolder = options.cpuProfile ? resolve(options.outFolder, 'profiles') : undefined;
+  return { fromSource: options.fromSource, profileFolder };
+}
+
+/** Compiles the service into dist/ as the container image does (npm run build). */
+export function buildService(): void {
+  execFileSync(process.execPath, [TSC, '-p', 'tsconfig.build.json'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** Starts the service on the database DATABASE_URL names. */
 export async function startServiceChild(options: {
   name: string;
   folder: string;
   simulatorUrl: string;
   databaseUrl: string;
   logLevel: string;
+  build: ServiceBuild;
 }): Promise<Child> {
   const port = await freePort();
+  const { fromSource, profileFolder } = options.build;
   return startChild({
     name: options.name,
-    script: 'src/server.ts',
+    script: fromSource ? 'src/server.ts' : 'dist/server.js',
+    nodeArgs: profileFolder === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileFolder}`],
     env: {
       HOST: '127.0.0.1',
       PORT: String(port),

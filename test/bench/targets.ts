@@ -26,6 +26,7 @@ export function compareWithFloor(rows: BenchRow[]): BenchRow[] {
       (other) => other.target === 'floor' && other.concurrency === row.concurrency,
     );
     if (row.target === 'floor' || floor === undefined) return row;
+    if (row.succeeded === 0 || floor.succeeded === 0) return row;
     return {
       ...row,
       versusFloor: {
@@ -42,6 +43,12 @@ export function judgeTargets(rows: BenchRow[]): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   for (const row of rows) {
     if (row.target === 'floor') continue;
+    if (row.succeeded === 0) {
+      verdicts.push(
+        verdict(row, `c=${row.concurrency} integrations finish in the row`, '0', false),
+      );
+      continue;
+    }
     const versus = row.versusFloor;
     if (row.concurrency === 1 && versus !== undefined) {
       verdicts.push(
