@@ -17,7 +17,13 @@ import {
 import { IntegrationRequests } from './integration-requests.js';
 import { runLoad } from './load.js';
 import type { Child } from './processes.js';
-import { describeMachine, formatTable, formatVerdicts, writeResults } from './report.js';
+import {
+  currentLoad,
+  describeMachine,
+  formatTable,
+  formatVerdicts,
+  writeResults,
+} from './report.js';
 import { runSoak } from './soak.js';
 import {
   BENCH_CALLER_KEY,
@@ -65,11 +71,12 @@ async function main(): Promise<void> {
 }
 
 async function runTable(options: BenchOptions, folder: string, simulatorUrl: string) {
+  const startedAt = new Date().toISOString();
   const machine = describeMachine();
   console.log(
     `Simulator latency ${options.latencyMs} ms per TSM call; ${options.durationSeconds} s per row; ` +
       `service ${options.fromSource ? 'from source (tsx)' : 'compiled (dist/)'}; ` +
-      `${machine.cores} cores, Node ${machine.node}`,
+      `${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)}`,
   );
   const requests = new IntegrationRequests();
   const rows: BenchRow[] = [];
@@ -90,11 +97,14 @@ async function runTable(options: BenchOptions, folder: string, simulatorUrl: str
 
   const compared = compareWithFloor(rows);
   const verdicts = judgeTargets(compared);
+  const loadAtEnd = currentLoad();
   console.log(`\n${formatTable(compared)}\n\nTargets:\n${formatVerdicts(verdicts)}`);
+  console.log(`\nLoad average at the end: ${loadAtEnd}`);
   return {
     kind: 'table',
-    startedAt: new Date().toISOString(),
+    startedAt,
     machine,
+    loadAverageAtEnd: Number(loadAtEnd),
     settings: options,
     rows: compared,
     targets: verdicts,

@@ -3,7 +3,7 @@
  * same figures and the machine they were measured on.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { times, type BenchRow, type TargetVerdict } from './targets.js';
 
@@ -14,6 +14,8 @@ export interface Machine {
   memoryMb: number;
   node: string;
   platform: string;
+  /** The 1-minute load average when the run started: other work sharing the cores skews rows. */
+  loadAverage: number;
 }
 
 /** This machine. */
@@ -24,6 +26,7 @@ export function describeMachine(): Machine {
     memoryMb: Math.round(totalmem() / 1024 / 1024),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: loadavg()[0] ?? 0,
   };
 }
 
@@ -41,6 +44,11 @@ const COLUMNS = [
   'peak MB',
   'failed',
 ];
+
+/** The 1-minute load average now, as the terminal output shows it. */
+export function currentLoad(): string {
+  return (loadavg()[0] ?? 0).toFixed(2);
+}
 
 /** The rows as an aligned text table. */
 export function formatTable(rows: BenchRow[]): string {

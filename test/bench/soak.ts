@@ -61,6 +61,8 @@ async function soak(
   child: { pid: number; url: string; name: string },
   client: Pool,
 ) {
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
   const requests = new IntegrationRequests();
   const perChunk = Math.ceil(options.soakIntegrations / CHUNKS);
   const memory: { integrations: number; rssMb: number }[] = [];
@@ -69,7 +71,8 @@ async function soak(
   const headers = { authorization: `Bearer ${BENCH_CALLER_KEY}` };
   let created = 0;
   console.log(
-    `Soak: ${options.soakIntegrations} integrations on ${child.name}, ${SOAK_CONCURRENCY} callers`,
+    `Soak: ${options.soakIntegrations} integrations on ${child.name}, ${SOAK_CONCURRENCY} callers; ` +
+      `${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)}`,
   );
 
   for (let chunk = 0; chunk < CHUNKS; chunk += 1) {
@@ -101,8 +104,9 @@ async function soak(
   printSoak(start, end, targets);
   return {
     kind: 'soak',
-    startedAt: new Date().toISOString(),
-    machine: describeMachine(),
+    startedAt,
+    machine,
+    loadAverageAtEnd: describeMachine().loadAverage,
     settings: options,
     created,
     memory,
