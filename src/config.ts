@@ -7,6 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { EnvironmentSchema } from './environment-schema.js';
 import type { PostgresSettings } from './storage/postgres-database.js';
+import type { PreflightMode } from './vault/preflight-report.js';
 
 export { EnvironmentSchema };
 
@@ -45,6 +46,8 @@ export interface Config {
   idempotencyKeyTtlMs: number;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** The Vault preflight: the service's mode (a floor for requests) and each check's bound. */
+  vaultPreflight: { mode: PreflightMode; timeoutMs: number };
 }
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
@@ -151,6 +154,7 @@ function toConfig(values: Environment, problems: string[]): Config {
     idempotencyKeyTtlMs: values.IDEMPOTENCY_KEY_TTL_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    vaultPreflight: { mode: values.VAULT_PREFLIGHT, timeoutMs: values.VAULT_PREFLIGHT_TIMEOUT_MS },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
+import { PREFLIGHT_MODES } from './vault/preflight-report.js';
 
 const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
   Type.Integer({ description, default: defaultValue, minimum, maximum });
@@ -106,4 +107,19 @@ export const EnvironmentSchema = Type.Object({
     600_000,
   ),
   BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
+  VAULT_PREFLIGHT: Type.Union(
+    PREFLIGHT_MODES.map((mode) => Type.Literal(mode)),
+    {
+      description:
+        'Checks against Vault before TSM: off, warn (failures become warnings) or require ' +
+        '(a failure refuses with 422). A request may ask for stricter.',
+      default: 'warn',
+    },
+  ),
+  VAULT_PREFLIGHT_TIMEOUT_MS: Integer(
+    'Bound of each preflight connection or read to Vault.',
+    2_000,
+    100,
+    30_000,
+  ),
 });

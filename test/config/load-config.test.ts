@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 86_400_000,
       shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
+      vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
     });
   });
 
@@ -63,6 +64,8 @@ describe('loadConfig', () => {
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       SHUTDOWN_GRACE_MS: '1000',
       BODY_LIMIT_BYTES: '65536',
+      VAULT_PREFLIGHT: 'require',
+      VAULT_PREFLIGHT_TIMEOUT_MS: '500',
     });
 
     expect(config).toEqual({
@@ -87,6 +90,7 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 3_600_000,
       shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
+      vaultPreflight: { mode: 'require', timeoutMs: 500 },
     });
   });
 
@@ -124,6 +128,7 @@ describe('loadConfig', () => {
     ['a short key', { API_KEYS: 'portal=short' }, 'API_KEYS'],
     ['a pair without "="', { API_KEYS: `portal:${CALLER_KEY}` }, 'API_KEYS'],
     ['a pair without a name', { API_KEYS: `=${CALLER_KEY}` }, 'API_KEYS'],
+    ['an unknown preflight mode', { VAULT_PREFLIGHT: 'strict' }, 'VAULT_PREFLIGHT'],
     ['a name given twice', { API_KEYS: `a=${CALLER_KEY},a=${CALLER_KEY}-2` }, 'API_KEYS'],
     ['a key where the name belongs', { API_KEYS: `${CALLER_KEY}=portal` }, 'API_KEYS'],
   ])('refuses %s with a ConfigError naming the variable', (_case, change, variable) => {

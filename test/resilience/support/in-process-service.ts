@@ -49,6 +49,8 @@ export async function startInProcessService(
     TSM_API_TOKEN: API_TOKEN,
     API_KEYS: `portal=${SERVICE_CALLER_KEY}`,
     DATABASE_URL: dbPath,
+    // Requests name the documentation's Vault, on the internet: it is not to be contacted.
+    VAULT_PREFLIGHT: 'off',
     ...env,
   });
   const logLines: string[] = [];
