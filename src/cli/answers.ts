@@ -50,6 +50,7 @@ export interface ProblemView {
   detail?: string;
   requestId?: string;
   errors?: FindingView[];
+  failedChecks?: { name?: string; code?: string; detail?: string }[];
   integration?: IntegrationView;
   integrationId?: string;
 }

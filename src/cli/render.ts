@@ -38,6 +38,9 @@ export function describeProblem(problem: ProblemView, status: number): string {
   const code = problem.code ?? 'ERROR';
   const lines = [`${status} ${code}: ${problem.detail ?? 'the service refused the request.'}`];
   for (const error of problem.errors ?? []) lines.push(`  ${describeFinding(error)}`);
+  for (const check of problem.failedChecks ?? []) {
+    lines.push(`  Vault ${check.name ?? '?'} ${check.code ?? ''}: ${check.detail ?? ''}`);
+  }
   if (problem.requestId !== undefined) lines.push(`  requestId ${problem.requestId}`);
   if (problem.integration !== undefined) lines.push(describeIntegration(problem.integration));
   return lines.join('\n');
