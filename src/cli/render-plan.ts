@@ -1,32 +1,38 @@
-/** How the client shows a preview's plan: what would happen to each TSM resource. */
+/** How the client shows a preview's plan: what a real run would do to each TSM resource. */
 import type { FindingView } from './answers.js';
 
 /** One resource of a plan. */
 export interface PlanEntryView {
   kind?: string;
   id?: string;
+  /** create, unchanged, replace, conflict, or missing (a referenced bundle TSM lacks). */
   action?: string;
-  method?: string;
   tsmPath?: string;
   differingFields?: string[];
 }
 
-/** The plan's entries, wherever the answer holds them. */
-export function planEntries(plan: Record<string, unknown>): PlanEntryView[] {
-  const entries = plan.resources ?? plan.plan;
-  return Array.isArray(entries) ? (entries as PlanEntryView[]) : [];
+/** A preview as POST ?dryRun=true answers it. */
+export interface PlanView {
+  caLabel?: string;
+  wouldProceed?: boolean;
+  resources?: PlanEntryView[];
+  warnings?: FindingView[];
 }
 
-/** The plan, one resource a line, then the warnings. */
-export function describePlan(plan: Record<string, unknown>): string {
-  const lines = ['Preview (nothing was changed in TSM):'];
-  for (const entry of planEntries(plan)) {
+/** The plan, one resource a line, then the warnings; the exact bodies are in --json. */
+export function describePlan(plan: PlanView): string {
+  const verdict =
+    plan.wouldProceed === false
+      ? 'A real run would stop before writing anything.'
+      : 'A real run would go ahead.';
+  const lines = [`Preview for CA label ${plan.caLabel ?? '?'} (nothing was changed in TSM):`];
+  for (const entry of plan.resources ?? []) {
     const what = `${entry.kind ?? '?'} ${entry.id ?? '?'}`;
-    const where = entry.method === undefined ? '' : ` ${entry.method} ${entry.tsmPath ?? ''}`;
-    lines.push(`  ${what.padEnd(40)}${(entry.action ?? '?').padEnd(11)}${where}`);
+    lines.push(`  ${what.padEnd(44)}${(entry.action ?? '?').padEnd(11)}${entry.tsmPath ?? ''}`);
     for (const field of entry.differingFields ?? []) lines.push(`    differs at ${field}`);
   }
-  const warnings = Array.isArray(plan.warnings) ? (plan.warnings as FindingView[]) : [];
+  lines.push(verdict, 'The bodies a real run would send: --json.');
+  const warnings = plan.warnings ?? [];
   if (warnings.length > 0) lines.push('Warnings:');
   for (const warning of warnings) {
     lines.push(`  ${warning.pointer ?? ''} ${warning.code ?? ''}: ${warning.message ?? ''}`);
