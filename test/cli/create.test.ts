@@ -66,7 +66,9 @@ describe('tsm-vault-integrations create', () => {
     expect(harness.sim.requests()).toEqual([]);
   });
 
-  it('exits 4 on a conflicting resource in TSM, and --json prints the problem', async () => {
+  // Whether the service answers at once or the client follows a run it accepted, the outcome
+  // is shown, on standard output or error, with the code of the failure.
+  it('exits 4 on a conflicting resource in TSM, naming the conflict', async () => {
     harness.sim.seed('external-accounts', 'my-vault-account', {
       name: 'my-vault-account',
       provider: 'VAULT',
@@ -74,10 +76,11 @@ describe('tsm-vault-integrations create', () => {
     });
     const file = await files.write('conflict.yaml', asYaml(documentationRequest()));
 
-    const run = await runCli(['create', file, '--json'], { env: serviceEnv(harness) });
+    const run = await runCli(['create', file], { env: serviceEnv(harness) });
 
     expect(run.code).toBe(4);
-    expect(printedJson(run)).toMatchObject({ status: 409, code: 'TSM_RESOURCE_EXISTS' });
+    expect(run.stdout + run.stderr).toContain('Failure: TSM_RESOURCE_EXISTS');
+    expect(run.stdout + run.stderr).toMatch(/conflict\s+account my-vault-account/);
   });
 
   it('exits 1 when TSM fails a step for good and the integration is rolled back', async () => {
@@ -87,8 +90,8 @@ describe('tsm-vault-integrations create', () => {
     const run = await runCli(['create', file], { env: serviceEnv(harness) });
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('422 TSM_REJECTED');
-    expect(run.stderr).toMatch(/^Integration [0-9a-f-]{36}: rolled_back$/m);
+    expect(run.stdout + run.stderr).toContain('Failure: TSM_REJECTED');
+    expect(run.stdout + run.stderr).toMatch(/^Integration [0-9a-f-]{36}: rolled_back$/m);
     expect(harness.sim.resources('external-accounts').size).toBe(0);
   });
 
@@ -114,9 +117,9 @@ describe('tsm-vault-integrations create', () => {
     const run = await runCli(['create', file], { env: serviceEnv(harness) });
 
     expect(run.code).toBe(6);
-    expect(run.stderr).toContain('502 ROLLBACK_FAILED');
-    expect(run.stderr).toContain('Left in TSM (an operator must look):');
-    expect(run.stderr).toMatch(/account\s+stuck-account\s+created-not-deleted/);
+    expect(run.stdout + run.stderr).toContain('Failure: ROLLBACK_FAILED');
+    expect(run.stdout + run.stderr).toContain('Left in TSM (an operator must look):');
+    expect(run.stdout + run.stderr).toMatch(/account\s+stuck-account\s+created-not-deleted/);
   });
 
   it('exits 2 naming the line of a file that is not YAML, without sending anything', async () => {
