@@ -1,5 +1,6 @@
 /** How the client shows a preview's plan: what a real run would do to each TSM resource. */
 import type { FindingView } from './answers.js';
+import { cells } from './render.js';
 
 /** One resource of a plan. */
 export interface PlanEntryView {
@@ -27,8 +28,9 @@ export function describePlan(plan: PlanView): string {
       : 'A real run would go ahead.';
   const lines = [`Preview for CA label ${plan.caLabel ?? '?'} (nothing was changed in TSM):`];
   for (const entry of plan.resources ?? []) {
-    const what = `${entry.kind ?? '?'} ${entry.id ?? '?'}`;
-    lines.push(`  ${what.padEnd(44)}${(entry.action ?? '?').padEnd(11)}${entry.tsmPath ?? ''}`);
+    lines.push(
+      `  ${cells([entry.kind, 22], [entry.id, 30], [entry.action, 11])}${entry.tsmPath ?? ''}`,
+    );
     for (const field of entry.differingFields ?? []) lines.push(`    differs at ${field}`);
   }
   lines.push(verdict, 'The bodies a real run would send: --json.');

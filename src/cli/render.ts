@@ -92,7 +92,7 @@ function describeFinding(finding: FindingView): string {
 }
 
 /** Text cells padded to their widths, each followed by at least one space. */
-function cells(...columns: [string | undefined, number][]): string {
+export function cells(...columns: [string | undefined, number][]): string {
   return columns
     .map(([text = '-', width]) => (text.length >= width ? `${text} ` : text.padEnd(width)))
     .join('');
