@@ -1,9 +1,16 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSP_AUTHORIZE_PATH } from '../../src/simulator/index.js';
 import { makePrivateKeyPem } from '../support/certificates.js';
+import {
+  startIdentityProvider,
+  trustedProviderEnv,
+  validClaims,
+} from '../support/identity-provider.js';
 import {
   CALLER_KEY,
   SIM_API_TOKEN,
@@ -11,6 +18,10 @@ import {
   type Harness,
 } from '../support/service-harness.js';
 import { ACCOUNT_PATH, CA_PATH, documentationRequest } from '../support/requests.js';
+import { requestWithoutBundle } from '../http/support/http-expectations.js';
+
+/** The log levels the pasted-key test runs at: the chattiest ones and the default. */
+const LOG_LEVELS = ['trace', 'debug', 'info'];
 
 /** Everything the service wrote to disk: the SQLite file and its journal files. */
 async function databaseBytes(harness: Harness): Promise<string> {
@@ -54,6 +65,45 @@ async function exercise(harness: Harness, answers: string[]): Promise<void> {
   });
 }
 
+/** A caller key known to the service only by its SHA-256, from API_KEYS_FILE. */
+const HASHED_FILE_KEY = 'automation-key-from-a-mounted-file-1';
+
+/** The TSM API token and a hashed caller key as Kubernetes would mount them, in `folder`. */
+async function secretsFromFiles(folder: string): Promise<Record<string, string>> {
+  const tokenFile = join(folder, 'tsm-api-token');
+  const keysFile = join(folder, 'api-keys.yaml');
+  const digest = createHash('sha256').update(HASHED_FILE_KEY).digest('hex');
+  await writeFile(tokenFile, `${SIM_API_TOKEN}\n`);
+  const entry = `- name: automation\n  sha256: ${digest}\n  scopes: [integrations:write]\n`;
+  await writeFile(keysFile, entry);
+  return { TSM_API_TOKEN: '', TSM_API_TOKEN_FILE: tokenFile, API_KEYS_FILE: keysFile };
+}
+
+/** Calls by a JWT caller and a hashed-key caller: a success, refusals, a pasted private key. */
+async function exerciseOtherCallers(
+  harness: Harness,
+  answers: string[],
+  token: string,
+  pastedKey: string,
+): Promise<void> {
+  const keep = async (as: Record<string, string>, method: string, path: string, body?: unknown) => {
+    const answer = await harness.call(method, path, { body, headers: as });
+    answers.push(JSON.stringify(answer.headers), answer.text);
+    return answer.status;
+  };
+  const asToken = { authorization: `Bearer ${token}` };
+  const asAutomation = { authorization: `Bearer ${HASHED_FILE_KEY}` };
+  const other = requestWithoutBundle('by-token');
+  const withKey = documentationRequest();
+  withKey.caBundle!.pem = `${withKey.caBundle!.pem}${pastedKey}`;
+
+  expect(await keep(asToken, 'POST', '/vault-integrations', other)).toBe(201);
+  expect(await keep(asToken, 'GET', '/vault-integrations')).toBe(403);
+  expect(await keep(asAutomation, 'POST', '/vault-integrations', withKey)).toBe(400);
+  expect(await keep(asAutomation, 'GET', '/audit-records')).toBe(403);
+  expect(await keep({ authorization: `Bearer ${token}x` }, 'GET', '/audit-records')).toBe(401);
+}
+
 describe('secrets never reach a log line, the audit store or an answer', () => {
   let harness: Harness | undefined;
   afterEach(async () => {
@@ -74,6 +124,42 @@ describe('secrets never reach a log line, the audit store or an answer', () => {
       expect(text).not.toContain('wrong-key-but-still-a-secret');
     }
     expect(harness.logLines.length).toBeGreaterThan(50);
+  });
+
+  it('keeps every secret out of logs, audit rows, answers and /openapi.json at debug', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tvi-secrets-'));
+    const provider = await startIdentityProvider();
+    try {
+      harness = await startHarness({
+        env: {
+          ...(await secretsFromFiles(folder)),
+          ...trustedProviderEnv(provider),
+          LOG_LEVEL: 'debug',
+        },
+      });
+      const answers: string[] = [];
+      const token = await provider.sign(validClaims('alice', 'integrations:write audit:read'));
+      const pastedKey = makePrivateKeyPem('pkcs8');
+
+      await exercise(harness, answers);
+      await exerciseOtherCallers(harness, answers, token, pastedKey);
+
+      const everything = [
+        harness.logLines.join('\n'),
+        await databaseBytes(harness),
+        ...answers,
+        (await harness.call('GET', '/openapi.json')).text,
+      ];
+      const secrets = [SIM_API_TOKEN, CALLER_KEY, HASHED_FILE_KEY, token];
+      secrets.push(...keyFragments(pastedKey));
+      for (const text of everything) {
+        for (const secret of secrets) expect(text).not.toContain(secret);
+      }
+      expect(harness.logLines.some((line) => line.includes('"level":20'))).toBe(true);
+    } finally {
+      await provider.close();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('keeps a fixed TSM access token out of everything', async () => {
@@ -99,8 +185,8 @@ describe('secrets never reach a log line, the audit store or an answer', () => {
     for (const text of everything) expect(text).not.toContain(liveToken);
   });
 
-  it('refuses a pasted private key and keeps every part of it out of everything', async () => {
-    harness = await startHarness();
+  it.each(LOG_LEVELS)('at %s: refuses a pasted private key and keeps it out', async (level) => {
+    harness = await startHarness({ env: { LOG_LEVEL: level } });
     const key = makePrivateKeyPem('rsa');
     const request = documentationRequest();
     request.caBundle!.pem = `${request.caBundle!.pem}${key}`;
