@@ -81,6 +81,17 @@ describe('caller keys and their scopes', () => {
   });
 
   it.each([
+    ['another scheme', `Basic ${Buffer.from(`deployer:${DEPLOYER_KEY}`).toString('base64')}`],
+    ['Bearer without a credential', 'Bearer '],
+    ['two credentials', `Bearer ${DEPLOYER_KEY} ${AUDITOR_KEY}`],
+  ])('answers an Authorization header with %s with 401', async (_case, authorization) => {
+    const answer = await harness.call('GET', '/vault-integrations', { headers: { authorization } });
+
+    expectProblem(answer, 'UNAUTHORIZED');
+    expect(answer.text).not.toContain(DEPLOYER_KEY);
+  });
+
+  it.each([
     ['auditor', AUDITOR_KEY, 'POST', '/vault-integrations', 'integrations:write'],
     ['auditor', AUDITOR_KEY, 'GET', '/vault-integrations', 'integrations:read'],
     ['deployer', DEPLOYER_KEY, 'GET', '/audit-records', 'audit:read'],

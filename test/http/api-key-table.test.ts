@@ -26,19 +26,22 @@ const KEYS = [
   keyOf('third', 'third-key-0123456789'),
 ];
 
+/** Presented keys: the case, the key, the caller it belongs to (none for an unknown key). */
+const PRESENTED: [string, string, string | undefined][] = [
+  ['the first key', 'first-key-0123456789', 'first'],
+  ['the last key', 'third-key-0123456789', 'third'],
+  ['a prefix of a key', 'first-key-01234', undefined],
+  ['a key with one more character', 'third-key-0123456789!', undefined],
+  ['a very long key', 'x'.repeat(10_000), undefined],
+];
+
 describe('the caller key table', () => {
   const compare = vi.mocked(timingSafeEqual);
   const findKey = createApiKeyTable(KEYS);
 
   beforeEach(() => compare.mockClear());
 
-  it.each([
-    ['the first key', 'first-key-0123456789', 'first'],
-    ['the last key', 'third-key-0123456789', 'third'],
-    ['a prefix of a key', 'first-key-01234', undefined],
-    ['a key with one more character', 'third-key-0123456789!', undefined],
-    ['a very long key', 'x'.repeat(10_000), undefined],
-  ])('compares %s with every digest, each of 32 bytes', (_case, presented, actor) => {
+  it.each(PRESENTED)('compares %s with every 32-byte digest', (_case, presented, actor) => {
     const caller = findKey(presented);
 
     expect(caller?.actor).toBe(actor);

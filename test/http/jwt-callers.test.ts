@@ -23,6 +23,16 @@ import {
 const ALL_SCOPES = ['integrations:write', 'integrations:read', 'audit:read'];
 const CLOCK_SKEW_SECONDS = 30;
 
+/** Tokens the service refuses with 401: the case, the claims that differ, what `detail` says. */
+const REFUSED_TOKENS: [string, Record<string, unknown>, RegExp][] = [
+  ['expired beyond the clock skew', { exp: epochSeconds(-CLOCK_SKEW_SECONDS - 60) }, /expired/],
+  ['not valid yet beyond it', { nbf: epochSeconds(CLOCK_SKEW_SECONDS + 60) }, /not valid yet/],
+  ['of another issuer', { iss: 'https://elsewhere.example.com/' }, /another issuer/],
+  ['for another audience', { aud: 'another-service' }, /another audience/],
+  ['without exp', { exp: undefined }, /no exp claim/],
+  ['without sub', { sub: undefined }, /no sub claim/],
+];
+
 describe('callers with a JWT', () => {
   let provider: IdentityProvider;
   let harness: Harness;
@@ -109,20 +119,13 @@ describe('callers with a JWT', () => {
     expect((await callWith(almostValid, 'GET', '/vault-integrations')).status).toBe(200);
   });
 
-  it.each([
-    ['expired beyond the clock skew', { exp: epochSeconds(-CLOCK_SKEW_SECONDS - 60) }, /expired/],
-    ['not valid yet beyond it', { nbf: epochSeconds(CLOCK_SKEW_SECONDS + 60) }, /not valid yet/],
-    ['of another issuer', { iss: 'https://elsewhere.example.com/' }, /another issuer/],
-    ['for another audience', { aud: 'another-service' }, /another audience/],
-    ['without exp', { exp: undefined }, /no exp claim/],
-    ['without sub', { sub: undefined }, /no sub claim/],
-  ])('answers a token %s with 401 UNAUTHORIZED saying why', async (_case, claims, reason) => {
+  it.each(REFUSED_TOKENS)('answers a token %s with 401 saying why', async (_case, claims, why) => {
     const token = await tokenFor('mallory', ALL_SCOPES, claims);
 
     const answer = await callWith(token, 'POST', '/vault-integrations', requestWithoutBundle('x'));
 
     const problem = expectProblem(answer, 'UNAUTHORIZED');
-    expect(problem.detail).toMatch(reason);
+    expect(problem.detail).toMatch(why);
     expect(answer.headers['www-authenticate']).toBe('Bearer');
     expect(answer.text).not.toContain(token);
   });

@@ -20,6 +20,9 @@ import {
 import { ACCOUNT_PATH, CA_PATH, documentationRequest } from '../support/requests.js';
 import { requestWithoutBundle } from '../http/support/http-expectations.js';
 
+/** A key no caller has, sent by mistake: it may be someone's key for another service. */
+const WRONG_KEY = 'wrong-key-but-still-a-secret';
+
 /** The log levels the pasted-key test runs at: the chattiest ones and the default. */
 const LOG_LEVELS = ['trace', 'debug', 'info'];
 
@@ -61,7 +64,7 @@ async function exercise(harness: Harness, answers: string[]): Promise<void> {
   await keep('POST', '/vault-integrations', documentationRequest({ onExisting: 'replace' }));
   await keep('GET', '/audit-records?limit=500');
   await keep('GET', '/vault-integrations/00000000-0000-4000-8000-000000000000', undefined, {
-    authorization: 'Bearer wrong-key-but-still-a-secret',
+    authorization: `Bearer ${WRONG_KEY}`,
   });
 }
 
@@ -121,7 +124,7 @@ describe('secrets never reach a log line, the audit store or an answer', () => {
     for (const text of everything) {
       expect(text).not.toContain(SIM_API_TOKEN);
       expect(text).not.toContain(CALLER_KEY);
-      expect(text).not.toContain('wrong-key-but-still-a-secret');
+      expect(text).not.toContain(WRONG_KEY);
     }
     expect(harness.logLines.length).toBeGreaterThan(50);
   });
@@ -150,7 +153,7 @@ describe('secrets never reach a log line, the audit store or an answer', () => {
         ...answers,
         (await harness.call('GET', '/openapi.json')).text,
       ];
-      const secrets = [SIM_API_TOKEN, CALLER_KEY, HASHED_FILE_KEY, token];
+      const secrets = [SIM_API_TOKEN, CALLER_KEY, HASHED_FILE_KEY, token, WRONG_KEY];
       secrets.push(...keyFragments(pastedKey));
       for (const text of everything) {
         for (const secret of secrets) expect(text).not.toContain(secret);
