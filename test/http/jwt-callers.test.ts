@@ -80,7 +80,7 @@ describe('callers with a JWT', () => {
     expect(harness.logLines.join('\n')).not.toContain(token);
   });
 
-  it('reads the scopes from a space-separated string as well as from a list', async () => {
+  it('reads scopes from a space-separated string too, ignoring those of other services', async () => {
     const token = await tokenFor('bob', 'integrations:read other-service:admin');
 
     expect((await callWith(token, 'GET', '/vault-integrations')).status).toBe(200);
