@@ -69,7 +69,8 @@ describe('at debug level, no secret reaches a log line, a stored row, an answer 
     folder = await mkdtemp(join(tmpdir(), 'tvi-secrets-'));
     provider = await startIdentityProvider();
     schema = engine === 'PostgreSQL' ? await createTestSchema() : undefined;
-    const database = schema === undefined ? {} : { DATABASE_URL: schema.url };
+    const database: Record<string, string> =
+      schema === undefined ? {} : { DATABASE_URL: schema.url };
     harness = await startHarness({
       env: {
         ...(await secretsFromFiles(folder)),
