@@ -19,7 +19,9 @@ import {
   registerProblemHandlers,
 } from './http/problem.js';
 import { registerRequestAudit } from './http/request-audit.js';
+import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
+import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
@@ -29,6 +31,7 @@ import {
 } from './orchestration/integration-service.js';
 import type { Store } from './storage/store.js';
 import type { TsmClient } from './tsm/types.js';
+import { runVaultPreflight } from './vault/run-preflight.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface AppParts {
@@ -96,6 +99,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    vaultPreflight: {
+      mode: config.vaultPreflight.mode,
+      check: (integration, mode) =>
+        runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
+    },
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
@@ -104,6 +112,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
   registerIntegrationRoutes(app, service);
   registerAuditRoutes(app, store);
+  registerAuditExportRoute(app, store);
+  registerAuditVerificationRoute(app, store);
   registerHealthRoutes(app, store);
   return app;
 }

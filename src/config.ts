@@ -19,6 +19,7 @@ import {
 import { EnvironmentSchema } from './environment-schema.js';
 import { isScope, SCOPES, type Scope } from './http/auth/scopes.js';
 import type { PostgresSettings } from './storage/postgres-database.js';
+import type { PreflightMode } from './vault/preflight-report.js';
 
 export { EnvironmentSchema };
 export type { ApiKey, JwtSettings };
@@ -58,6 +59,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty: no CORS headers at all. */
   corsOrigins: string[];
+  /** The Vault preflight: the service's mode (a floor for requests) and each check's bound. */
+  vaultPreflight: { mode: PreflightMode; timeoutMs: number };
 }
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
@@ -174,6 +177,7 @@ function toConfig(values: Environment, problems: string[]): Config {
     jwt,
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     corsOrigins: corsOrigins(values.CORS_ORIGINS ?? '', problems),
+    vaultPreflight: { mode: values.VAULT_PREFLIGHT, timeoutMs: values.VAULT_PREFLIGHT_TIMEOUT_MS },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
+import { PREFLIGHT_MODES } from './vault/preflight-report.js';
 
 const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
   Type.Integer({ description, default: defaultValue, minimum, maximum });
@@ -130,4 +131,19 @@ export const EnvironmentSchema = Type.Object({
   ),
   RATE_LIMIT_PER_MINUTE: Integer('Writes one caller may make per minute.', 120, 1, 100_000),
   CORS_ORIGINS: OptionalText('Browser origins allowed by CORS, comma-separated. Unset: no CORS.'),
+  VAULT_PREFLIGHT: Type.Union(
+    PREFLIGHT_MODES.map((mode) => Type.Literal(mode)),
+    {
+      description:
+        'Checks against Vault before TSM: off, warn (failures become warnings) or require ' +
+        '(a failure refuses with 422). A request may ask for stricter.',
+      default: 'warn',
+    },
+  ),
+  VAULT_PREFLIGHT_TIMEOUT_MS: Integer(
+    'Bound of each preflight connection or read to Vault.',
+    2_000,
+    100,
+    30_000,
+  ),
 });

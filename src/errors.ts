@@ -27,6 +27,10 @@ export const ERRORS = {
   CA_BUNDLE_NOT_FOUND: { status: 422, title: 'The referenced CA bundle does not exist in TSM' },
   TSM_REJECTED: { status: 422, title: 'TSM refused a step; the integration was rolled back' },
   RATE_LIMITED: { status: 429, title: 'Too many writes by this caller; retry later' },
+  VAULT_PREFLIGHT_FAILED: {
+    status: 422,
+    title: 'The request does not match the Vault it names; nothing was sent to TSM',
+  },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   TSM_UNAVAILABLE: {
     status: 502,

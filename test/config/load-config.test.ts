@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       jwt: undefined,
       rateLimitPerMinute: 120,
       corsOrigins: [],
+      vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
     });
   });
 
@@ -71,6 +72,8 @@ describe('loadConfig', () => {
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       SHUTDOWN_GRACE_MS: '1000',
       BODY_LIMIT_BYTES: '65536',
+      VAULT_PREFLIGHT: 'require',
+      VAULT_PREFLIGHT_TIMEOUT_MS: '500',
     });
 
     expect(config).toEqual({
@@ -103,6 +106,7 @@ describe('loadConfig', () => {
       jwt: undefined,
       rateLimitPerMinute: 120,
       corsOrigins: [],
+      vaultPreflight: { mode: 'require', timeoutMs: 500 },
     });
   });
 
@@ -140,6 +144,7 @@ describe('loadConfig', () => {
     ['a short key', { API_KEYS: 'portal=short' }, 'API_KEYS'],
     ['a pair without "="', { API_KEYS: `portal:${CALLER_KEY}` }, 'API_KEYS'],
     ['a pair without a name', { API_KEYS: `=${CALLER_KEY}` }, 'API_KEYS'],
+    ['an unknown preflight mode', { VAULT_PREFLIGHT: 'strict' }, 'VAULT_PREFLIGHT'],
     ['a name given twice', { API_KEYS: `a=${CALLER_KEY},a=${CALLER_KEY}-2` }, 'API_KEYS'],
     ['a key where the name belongs', { API_KEYS: `${CALLER_KEY}=portal` }, 'API_KEYS'],
   ])('refuses %s with a ConfigError naming the variable', (_case, change, variable) => {

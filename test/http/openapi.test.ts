@@ -61,6 +61,24 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('documents the Vault preflight: the request field, its outcomes and the failed checks', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const request = post.requestBody?.content['application/json']?.schema?.properties;
+    expect(JSON.stringify(request?.vaultPreflight)).toContain('"require"');
+
+    const schemas = document.components.schemas as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    const preflight = JSON.stringify(schemas.Integration?.properties.preflight);
+    for (const documented of ['incomplete', 'not_run', 'ISSUING_CA_NOT_TRUSTED', 'VAULT_SEALED']) {
+      expect(preflight).toContain(`"${documented}"`);
+    }
+    expect(JSON.stringify(schemas.Problem?.properties.failedChecks)).toContain(
+      '"PKI_MOUNT_NOT_FOUND"',
+    );
+  });
+
   it('documents GET /vault-integrations/{id} with its path parameter', () => {
     const get = operation(document, '/vault-integrations/{id}', 'get');
 
