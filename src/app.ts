@@ -9,6 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { secretValues, type Config } from './config.js';
+import { registerWriteRateLimit } from './http/auth/write-rate-limit.js';
+import { registerBrowserOrigins } from './http/browser-origins.js';
 import { registerCallerAuth } from './http/caller-auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
@@ -76,7 +78,14 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);
-  registerCallerAuth(app, { apiKeys: config.apiKeys, authDisabled: config.authDisabled });
+  // CORS first: its hook answers a preflight, which carries no credentials, before caller auth.
+  await registerBrowserOrigins(app, config.corsOrigins);
+  registerCallerAuth(app, {
+    apiKeys: config.apiKeys,
+    jwt: config.jwt,
+    authDisabled: config.authDisabled,
+  });
+  await registerWriteRateLimit(app, config.rateLimitPerMinute);
   refuseOtherCharsets(app);
 
   const service = createIntegrationService({

@@ -2,8 +2,13 @@
  * The configuration read from the environment: the defaults an operator gets, every variable
  * read, and a bad value refused with a message that names the variable and quotes no secret.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretValues } from '../../src/config.js';
+import { SCOPES as ALL_SCOPES } from '../../src/http/auth/scopes.js';
+
+const SCOPES = [...ALL_SCOPES];
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const API_TOKEN = 'tsm-api-token-do-not-print-1';
 const ACCESS_TOKEN = 'tsm-access-token-do-not-print-2';
@@ -25,7 +30,7 @@ describe('loadConfig', () => {
       tsmUrl: 'https://tsm.example.com',
       cspUrl: 'https://console.cloud.vmware.com',
       tsmCredentials: { kind: 'api-token', apiToken: API_TOKEN },
-      apiKeys: [{ name: 'portal', key: CALLER_KEY }],
+      apiKeys: [{ name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES }],
       authDisabled: false,
       allowHttpVault: false,
       logLevel: 'info',
@@ -36,6 +41,9 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 86_400_000,
       shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
       vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
     });
   });
@@ -77,8 +85,13 @@ describe('loadConfig', () => {
       cspUrl: 'https://csp.example.com',
       tsmCredentials: { kind: 'access-token', accessToken: ACCESS_TOKEN },
       apiKeys: [
-        { name: 'portal', key: CALLER_KEY },
-        { name: 'pipeline@ci', key: `${CALLER_KEY}-2` },
+        { name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES },
+        {
+          name: 'pipeline@ci',
+          key: `${CALLER_KEY}-2`,
+          sha256: sha256(`${CALLER_KEY}-2`),
+          scopes: SCOPES,
+        },
       ],
       authDisabled: false,
       allowHttpVault: true,
@@ -90,6 +103,9 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 3_600_000,
       shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
       vaultPreflight: { mode: 'require', timeoutMs: 500 },
     });
   });

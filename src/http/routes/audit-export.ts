@@ -40,6 +40,7 @@ export function registerAuditExportRoute(app: FastifyInstance, store: Store): vo
   app.get(
     '/audit-records/export',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Export the audit trail as JSON lines',
         description:
@@ -52,7 +53,7 @@ export function registerAuditExportRoute(app: FastifyInstance, store: Store): vo
             description: 'JSON lines, streamed.',
             content: { [NDJSON]: { schema: ExportedRecordSchema } },
           },
-          ...problemResponses(400, 401, 500),
+          ...problemResponses(400, 401, 403, 500),
         },
       },
     },

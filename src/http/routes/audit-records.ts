@@ -44,11 +44,12 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/audit-records',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Query the audit trail',
         tags: ['audit'],
         querystring: AuditQuerySchema,
-        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {

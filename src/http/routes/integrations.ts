@@ -56,6 +56,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
   app.post(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:write' },
       schema: {
         summary: 'Create a Vault CA integration in TSM',
         description:
@@ -66,7 +67,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
-          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
+          ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 500, 502, 503, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
@@ -87,11 +88,15 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
   app.get(
     '/vault-integrations/:id',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'Read an integration',
         tags: ['integrations'],
         params: IntegrationParams,
-        response: { 200: Type.Ref(IntegrationSchema), ...problemResponses(400, 401, 404, 500) },
+        response: {
+          200: Type.Ref(IntegrationSchema),
+          ...problemResponses(400, 401, 403, 404, 500),
+        },
       },
     },
     async (request) => {
@@ -108,12 +113,13 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
   app.get(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'List integrations, newest first',
         description: 'Filter by status, e.g. rollback_failed for the ones recovery is retrying.',
         tags: ['integrations'],
         querystring: ListQuery,
-        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
