@@ -4,17 +4,20 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { PROBLEM_EXIT_CODES } from '../../src/cli/exit-codes.js';
-import { startHarness, type Harness } from '../support/service-harness.js';
+import { CALLER_KEY, startHarness, type Harness } from '../support/service-harness.js';
 import { CA_PATH, documentationRequest } from '../support/requests.js';
 import { asYaml, fileFolder, printedJson, runCli, serviceEnv } from './support.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const READER_KEY = 'reader-key-8e1f0a6b2c4d9e37';
 const WRONG_KEY = 'wrong-key-5f2a9c7e1d3b8a64';
 
 describe('tsm-vault-integrations credentials, reachability and flags', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness({
+      env: { API_KEYS: `portal=${CALLER_KEY},reader[integrations:read]=${READER_KEY}` },
+    });
   });
   afterAll(() => harness.close());
 
@@ -37,6 +40,23 @@ describe('tsm-vault-integrations credentials, reachability and flags', () => {
     expect(printedJson(json)).toMatchObject({ code: 'UNAUTHORIZED' });
     for (const output of [run.stdout, run.stderr, json.stdout, json.stderr]) {
       expect(output).not.toContain(WRONG_KEY);
+    }
+  });
+
+  it('exits 3 when the key lacks the scope of the command, though it may read', async () => {
+    const files = await fileFolder();
+    try {
+      const file = await files.write('mesh.yaml', asYaml(documentationRequest()));
+      const env = { VAULT_INTEGRATIONS_URL: harness.url, VAULT_INTEGRATIONS_API_KEY: READER_KEY };
+
+      const create = await runCli(['create', file], { env });
+      const list = await runCli(['list', '--json'], { env });
+
+      expect(create.code).toBe(3);
+      expect(create.stderr).toContain('403 INSUFFICIENT_SCOPE');
+      expect(list.code).toBe(0);
+    } finally {
+      await files.remove();
     }
   });
 
