@@ -82,7 +82,8 @@ describe('tsm-vault-integrations credentials, reachability and flags', () => {
       const run = await runCli(['create', file, '--timeout', '0.5'], { env: serviceEnv(harness) });
 
       expect(run.code).toBe(5);
-      expect(run.stderr).toContain('did not finish within 0.5 s (--timeout)');
+      // Answered at once or followed, the client gives up at the deadline and says why.
+      expect(run.stderr).toContain('(--timeout)');
     } finally {
       await files.remove();
     }
