@@ -8,7 +8,7 @@ import type { IntegrationService } from '../../orchestration/integration-service
 import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
-import { invalidCursor } from '../query-errors.js';
+import { invalidCursor, outOfRange } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
@@ -26,6 +26,12 @@ const CreateHeaders = Type.Object({
   ),
 });
 
+// RFC 3339: a full date-time with Z or an offset, so that no host's time zone is assumed.
+const RFC_3339 = {
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+  examples: ['2026-12-03T17:00:00Z'],
+};
+
 const ListQuery = Type.Object(
   {
     status: Type.Optional(
@@ -33,6 +39,18 @@ const ListQuery = Type.Object(
         INTEGRATION_STATUSES.map((status) => Type.Literal(status)),
         { description: 'Only integrations in this status, e.g. rollback_failed.' },
       ),
+    ),
+    caLabel: Type.Optional(
+      Type.String({ description: 'Only integrations of this CA label.', examples: ['my-ca-label'] }),
+    ),
+    actor: Type.Optional(
+      Type.String({ description: 'Only integrations this caller key name started.' }),
+    ),
+    createdAfter: Type.Optional(
+      Type.String({ ...RFC_3339, description: 'Created at or after this RFC 3339 time.' }),
+    ),
+    createdBefore: Type.Optional(
+      Type.String({ ...RFC_3339, description: 'Created before this RFC 3339 time.' }),
     ),
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
@@ -110,7 +128,10 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
     {
       schema: {
         summary: 'List integrations, newest first',
-        description: 'Filter by status, e.g. rollback_failed for the ones recovery is retrying.',
+        description:
+          'Filter by status (e.g. rollback_failed for the ones recovery is retrying), CA label, ' +
+          'actor and creation time; filters combine. Pages follow nextCursor and stay exact ' +
+          'while new integrations arrive: those appear on a new first page, never on a later one.',
         tags: ['integrations'],
         querystring: ListQuery,
         response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 500) },
@@ -121,6 +142,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
       try {
         return await service.list({ ...query, limit: query.limit ?? DEFAULT_LIMIT });
       } catch (error) {
+        if (error instanceof RangeError) throw outOfRange(error);
         if (!(error instanceof InvalidCursorError)) throw error;
         throw invalidCursor();
       }
