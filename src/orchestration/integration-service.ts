@@ -16,6 +16,7 @@ import type {
   Store,
 } from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
+import { deleteIntegration, type DeleteOutcome } from './deletion.js';
 import type { Integration } from './integration.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
@@ -60,6 +61,8 @@ export interface IntegrationService {
   create(body: unknown, context: CallContext): Promise<CreateOutcome>;
   get(id: string): Promise<Integration | undefined>;
   list(query: IntegrationListQuery): Promise<IntegrationPage>;
+  /** Deletes from TSM what the integration created, newest first (see deletion.ts). */
+  remove(id: string, context: CallContext): Promise<DeleteOutcome>;
   /** Sweeps for integrations to recover now and then every RECOVERY_INTERVAL_MS. */
   startRecovery(): void;
   /** One recovery sweep now; how many integrations it recovered. */
@@ -85,6 +88,13 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
     create: (body, context) => create(runner, deps, registry, body, context),
     get: (id) => deps.store.getIntegration(id),
     list: (query) => deps.store.listIntegrations(query),
+    remove: (id, context) =>
+      deleteIntegration(
+        { ...runner, logger: context.logger },
+        id,
+        { actor: context.actor, requestId: context.requestId },
+        registry,
+      ),
     startRecovery: () => sweeper.start(),
     sweepNow: () => sweeper.sweepOnce(),
     async shutdown(boundMs) {

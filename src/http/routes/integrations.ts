@@ -1,4 +1,4 @@
-/** POST /vault-integrations and GET /vault-integrations/{id}. */
+/** POST, GET and DELETE on /vault-integrations and /vault-integrations/{id}. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { IntegrationRequest } from '../../domain/integration-request.js';
@@ -7,6 +7,7 @@ import { INTEGRATION_STATUSES } from '../../orchestration/integration.js';
 import type { IntegrationService } from '../../orchestration/integration-service.js';
 import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
+import { answerDelete } from '../deletion-answers.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
@@ -41,7 +42,10 @@ const ListQuery = Type.Object(
       ),
     ),
     caLabel: Type.Optional(
-      Type.String({ description: 'Only integrations of this CA label.', examples: ['my-ca-label'] }),
+      Type.String({
+        description: 'Only integrations of this CA label.',
+        examples: ['my-ca-label'],
+      }),
     ),
     actor: Type.Optional(
       Type.String({ description: 'Only integrations this caller key name started.' }),
@@ -120,6 +124,40 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         throw new ApiError('NOT_FOUND', `No integration has the id ${id}.`);
       }
       return integration;
+    },
+  );
+
+  app.delete(
+    '/vault-integrations/:id',
+    {
+      schema: {
+        summary: 'Delete an integration from TSM',
+        description:
+          'Deletes what the integration wrote, newest first: CA configuration, external account, ' +
+          'CA bundle. What it found unchanged or only referenced stays; a resource it replaced ' +
+          "is deleted, since it holds the integration's content. Only a succeeded integration " +
+          '(or a delete_failed one, to go on) can be deleted; deleting a deleted one answers it ' +
+          'again. TSM refusing to delete a CA configuration in use answers 409 CA_LABEL_IN_USE ' +
+          'and changes nothing.',
+        tags: ['integrations'],
+        params: IntegrationParams,
+        response: {
+          200: Type.Ref(IntegrationSchema, { description: 'Deleted (now or before).' }),
+          202: Type.Ref(IntegrationSchema, {
+            description: 'The service is stopping; recovery finishes the deletion.',
+          }),
+          ...problemResponses(400, 401, 404, 409, 500, 502),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = (request.params as { id: string }).id.toLowerCase();
+      const outcome = await service.remove(id, {
+        actor: request.actor,
+        requestId: request.id,
+        logger: request.log,
+      });
+      return answerDelete(outcome, id, reply);
     },
   );
 
