@@ -18,6 +18,7 @@ import type {
 import type { TsmClient } from '../tsm/types.js';
 import { deleteIntegration, type DeleteOutcome } from './deletion.js';
 import type { Integration } from './integration.js';
+import { previewIntegration, type PreviewOutcome } from './preview.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
@@ -43,6 +44,10 @@ export type CreateOutcome =
   | { kind: 'key-reused'; integrationId: string }
   | { kind: 'in-progress'; integrationId: string; claim?: ResourceClaim };
 
+/** The result of a preview: refused by validation, or what previewIntegration answered. */
+export type PreviewResult =
+  { kind: 'invalid'; errors: FieldError[]; warnings: Warning[] } | PreviewOutcome;
+
 export interface IntegrationServiceDeps {
   tsm: TsmClient;
   store: Store;
@@ -59,6 +64,8 @@ export interface IntegrationServiceDeps {
 /** The integration use cases, bound to their dependencies. */
 export interface IntegrationService {
   create(body: unknown, context: CallContext): Promise<CreateOutcome>;
+  /** What create would do with this body, reading TSM and changing nothing (see preview.ts). */
+  preview(body: unknown, context: CallContext): Promise<PreviewResult>;
   get(id: string): Promise<Integration | undefined>;
   list(query: IntegrationListQuery): Promise<IntegrationPage>;
   /** Deletes from TSM what the integration created, newest first (see deletion.ts). */
@@ -86,6 +93,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps): Integrat
 
   return {
     create: (body, context) => create(runner, deps, registry, body, context),
+    preview: (body, context) => preview(deps, body, context),
     get: (id) => deps.store.getIntegration(id),
     list: (query) => deps.store.listIntegrations(query),
     remove: (id, context) =>
@@ -152,6 +160,22 @@ async function create(
   }
 }
 
+async function preview(
+  deps: IntegrationServiceDeps,
+  body: unknown,
+  context: CallContext,
+): Promise<PreviewResult> {
+  const validation = validateIntegrationRequest(body, {
+    allowHttpVault: deps.allowHttpVault,
+    now: deps.now(),
+  });
+  if (!validation.ok) {
+    await auditRejection(deps.store, context, validation.errors, { dryRun: true });
+    return { kind: 'invalid', errors: validation.errors, warnings: validation.warnings };
+  }
+  return previewIntegration(deps, validation.integration, validation.warnings, context);
+}
+
 /** What a repeated Idempotency-Key gets: a replay, a refusal, or "still running". */
 async function answerForKey(
   store: Store,
@@ -173,14 +197,19 @@ async function answerForKey(
     : { kind: 'in-progress', integrationId: existing.integrationId };
 }
 
-function auditRejection(store: Store, context: CallContext, errors: FieldError[]): Promise<void> {
+function auditRejection(
+  store: Store,
+  context: CallContext,
+  errors: FieldError[],
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   // Pointers and codes only: a message may quote a value, and the value may be sensitive.
   return store.appendAudit([
     {
       action: 'integration.validation_failed',
       actor: context.actor,
       requestId: context.requestId,
-      details: { errors: errors.map(({ pointer, code }) => ({ pointer, code })) },
+      details: { ...extra, errors: errors.map(({ pointer, code }) => ({ pointer, code })) },
     },
   ]);
 }

@@ -9,6 +9,8 @@ import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
 import { answerDelete } from '../deletion-answers.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
+import { answerPreview, isDryRun } from '../preview-answers.js';
+import { PreviewSchema } from '../preview-schema.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
 
@@ -23,6 +25,16 @@ const CreateHeaders = Type.Object({
         'Makes the call safe to retry: the same key with the same request replays the first ' +
         'answer (Idempotent-Replayed: true) without calling TSM; with another request it is ' +
         'refused (422). Keys belong to their caller and are remembered for IDEMPOTENCY_KEY_TTL_MS.',
+    }),
+  ),
+});
+
+const CreateQuery = Type.Object({
+  dryRun: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: validate, read TSM and answer the plan (200) without changing anything in TSM ' +
+        'and without storing an integration. Audited as integration.previewed.',
     }),
   ),
 });
@@ -82,24 +94,29 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         summary: 'Create a Vault CA integration in TSM',
         description:
           "Validates and normalizes the request, then makes TSM's three calls in order with " +
-          'retry. A step that fails for good is compensated: nothing is left half-done.',
+          'retry. A step that fails for good is compensated: nothing is left half-done. With ' +
+          'dryRun=true it only reads TSM and answers the plan per resource.',
         tags: ['integrations'],
         headers: CreateHeaders,
+        querystring: CreateQuery,
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
+          200: PreviewSchema,
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
           ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
-      // reported together in one answer; fastify only reads the JSON.
+      // reported together in one answer; fastify only reads the JSON (dryRun is read by hand).
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     },
     async (request, reply) => {
+      const context = { actor: request.actor, requestId: request.id, logger: request.log };
+      if (isDryRun(request.query)) {
+        return answerPreview(await service.preview(request.body, context));
+      }
       const outcome = await service.create(request.body, {
-        actor: request.actor,
-        requestId: request.id,
-        logger: request.log,
+        ...context,
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
       });
       return answerCreate(outcome, reply);
