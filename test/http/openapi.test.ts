@@ -69,6 +69,18 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '404']));
   });
 
+  it('documents the preview of POST /vault-integrations: dryRun and the plan it answers', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const plan = post.responses['200']?.content?.['application/json']?.schema;
+
+    expect(post.parameters).toContainEqual(
+      expect.objectContaining({ name: 'dryRun', in: 'query' }),
+    );
+    expect(plan?.required).toEqual(
+      expect.arrayContaining(['dryRun', 'wouldProceed', 'resources', 'warnings']),
+    );
+  });
+
   it('documents DELETE /vault-integrations/{id} with each of its answers', () => {
     const remove = operation(document, '/vault-integrations/{id}', 'delete');
 
