@@ -19,6 +19,7 @@ import {
 import { registerRequestAudit } from './http/request-audit.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerHealthRoutes } from './http/routes/health.js';
+import { callbackNotifier } from './callbacks/callback-notifier.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import {
@@ -87,13 +88,15 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    // A callback is retried as patiently as a TSM call.
+    notifyCallback: callbackNotifier(store, config.retry),
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
   // while running integrations get SHUTDOWN_GRACE_MS to end before recovery is left to end them.
   app.addHook('onReady', () => service.startRecovery());
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
-  registerIntegrationRoutes(app, service);
+  registerIntegrationRoutes(app, service, { callbackAllowlist: config.callbackAllowlist });
   registerAuditRoutes(app, store);
   registerHealthRoutes(app, store);
   return app;

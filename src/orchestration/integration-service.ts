@@ -21,7 +21,14 @@ import type { Integration } from './integration.js';
 import { previewIntegration, type PreviewOutcome } from './preview.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
-import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
+import {
+  runIntegration,
+  type IntegrationRunnerDeps,
+  type RunLogger,
+  type RunOutcome,
+} from './run-integration.js';
+import type { NotifyCallback } from '../callbacks/callback-notifier.js';
+import { runInBackground } from './background-run.js';
 
 /** Who asks, and under which request id, for audit and tracing. */
 export interface CallContext {
@@ -30,17 +37,19 @@ export interface CallContext {
   logger: RunLogger;
   /** The caller's Idempotency-Key header, when it sent one. */
   idempotencyKey?: string;
+  /** Prefer: respond-async: answer once stored, run on, and notify `callbackUrl` at the end. */
+  respondAsync?: { callbackUrl?: URL };
 }
 
 /**
  * The result of a create. invalid: refused by validation, nothing stored. finished: run to a
  * terminal status. replayed: the key's earlier integration, finished. halted: the service is
- * stopping; recovery rolls it back. key-reused: the key came with another request.
+ * stopping; recovery rolls it back. accepted: stored and running on (respond-async). key-reused: the key came with another request.
  * in-progress: the key's integration, or another one holding `claim`, is still running.
  */
 export type CreateOutcome =
   | { kind: 'invalid'; errors: FieldError[]; warnings: Warning[] }
-  | { kind: 'finished' | 'replayed' | 'halted'; integration: Integration }
+  | { kind: 'finished' | 'replayed' | 'halted' | 'accepted'; integration: Integration }
   | { kind: 'key-reused'; integrationId: string }
   | { kind: 'in-progress'; integrationId: string; claim?: ResourceClaim };
 
@@ -59,6 +68,8 @@ export interface IntegrationServiceDeps {
   recoveryIntervalMs: number;
   idempotencyKeyTtlMs: number;
   allowHttpVault: boolean;
+  /** Notifies a respond-async caller's callback URL at the end. */
+  notifyCallback: NotifyCallback;
 }
 
 /** The integration use cases, bound to their dependencies. */
@@ -131,20 +142,43 @@ async function create(
   const key = context.idempotencyKey;
   const fingerprint = fingerprintOf(validation.integration);
   const expiresAt = new Date(deps.now().getTime() + deps.idempotencyKeyTtlMs).toISOString();
-  const outcome = await runIntegration(
-    { ...runner, logger: context.logger },
-    {
-      integration: validation.integration,
-      warnings: validation.warnings,
-      actor: context.actor,
-      requestId: context.requestId,
+  const run = (onStarted?: (integration: Integration) => void) =>
+    runIntegration(
+      { ...runner, logger: context.logger },
+      {
+        integration: validation.integration,
+        warnings: validation.warnings,
+        actor: context.actor,
+        requestId: context.requestId,
+      },
+      {
+        idempotencyKey: key === undefined ? undefined : { key, fingerprint, expiresAt },
+        registry,
+        recoveryBackoffMs: deps.recoveryIntervalMs,
+        onStarted,
+      },
+    );
+  if (context.respondAsync === undefined) return answerFor(deps.store, await run(), fingerprint);
+
+  const { callbackUrl } = context.respondAsync;
+  const started = await runInBackground(
+    run,
+    async (outcome) => {
+      if (callbackUrl === undefined || outcome.kind !== 'finished') return;
+      await deps.notifyCallback(callbackUrl, outcome.integration, context);
     },
-    {
-      idempotencyKey: key === undefined ? undefined : { key, fingerprint, expiresAt },
-      registry,
-      recoveryBackoffMs: deps.recoveryIntervalMs,
-    },
+    context.logger,
   );
+  if (started.kind === 'accepted') return started;
+  return answerFor(deps.store, started.outcome, fingerprint);
+}
+
+/** The outcome of a run as the caller is answered. */
+function answerFor(
+  store: Store,
+  outcome: RunOutcome,
+  fingerprint: string,
+): Promise<CreateOutcome> | CreateOutcome {
   switch (outcome.kind) {
     case 'finished':
       return { kind: 'finished', integration: outcome.integration };
@@ -155,7 +189,7 @@ async function create(
       if (refusal.reason === 'claimed') {
         return { kind: 'in-progress', integrationId: refusal.heldBy, claim: refusal.claim };
       }
-      return answerForKey(deps.store, refusal.existing, fingerprint);
+      return answerForKey(store, refusal.existing, fingerprint);
     }
   }
 }

@@ -81,6 +81,18 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('documents respond-async on POST /vault-integrations: its headers and the 202', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+
+    const headers = (post.parameters ?? []).filter((parameter) => parameter.in === 'header');
+    expect(headers.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['prefer', 'x-callback-url']),
+    );
+    expect(post.responses['202']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
   it('documents DELETE /vault-integrations/{id} with each of its answers', () => {
     const remove = operation(document, '/vault-integrations/{id}', 'delete');
 

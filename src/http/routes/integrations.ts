@@ -7,6 +7,7 @@ import { INTEGRATION_STATUSES } from '../../orchestration/integration.js';
 import type { IntegrationService } from '../../orchestration/integration-service.js';
 import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
+import { respondAsyncOf } from '../async-preference.js';
 import { answerDelete } from '../deletion-answers.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
 import { answerPreview, isDryRun } from '../preview-answers.js';
@@ -25,6 +26,22 @@ const CreateHeaders = Type.Object({
         'Makes the call safe to retry: the same key with the same request replays the first ' +
         'answer (Idempotent-Replayed: true) without calling TSM; with another request it is ' +
         'refused (422). Keys belong to their caller and are remembered for IDEMPOTENCY_KEY_TTL_MS.',
+    }),
+  ),
+  prefer: Type.Optional(
+    Type.String({
+      description:
+        'respond-async: answer 202 with Location as soon as the integration is stored; it runs ' +
+        'on, and GET on Location shows its steps as they happen.',
+      examples: ['respond-async'],
+    }),
+  ),
+  'x-callback-url': Type.Optional(
+    Type.String({
+      description:
+        'Only with Prefer: respond-async. Notified once when the integration ends (POST of the ' +
+        'integration as JSON, retried while failing); must lie under CALLBACK_URL_ALLOWLIST.',
+      examples: ['https://hooks.example.com/tsm/CHG-4711'],
     }),
   ),
 });
@@ -86,7 +103,11 @@ const IntegrationParams = Type.Object({
 });
 
 /** Registers the integration routes. */
-export function registerIntegrationRoutes(app: FastifyInstance, service: IntegrationService): void {
+export function registerIntegrationRoutes(
+  app: FastifyInstance,
+  service: IntegrationService,
+  options: { callbackAllowlist: URL[] },
+): void {
   app.post(
     '/vault-integrations',
     {
@@ -103,6 +124,10 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
         response: {
           200: PreviewSchema,
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
+          202: Type.Ref(IntegrationSchema, {
+            description:
+              'Prefer: respond-async: stored and running on; follow Location for its progress.',
+          }),
           ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
         },
       },
@@ -118,6 +143,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
       const outcome = await service.create(request.body, {
         ...context,
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
+        respondAsync: respondAsyncOf(request.headers, options.callbackAllowlist),
       });
       return answerCreate(outcome, reply);
     },
