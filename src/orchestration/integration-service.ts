@@ -44,8 +44,8 @@ export interface CallContext {
 /**
  * The result of a create. invalid: refused by validation, nothing stored. finished: run to a
  * terminal status. replayed: the key's earlier integration, finished. halted: the service is
- * stopping; recovery rolls it back. accepted: stored and running on (respond-async). key-reused: the key came with another request.
- * in-progress: the key's integration, or another one holding `claim`, is still running.
+ * stopping; recovery rolls it back. accepted: stored and running on (respond-async).
+ * key-reused: the key came with another request. in-progress: the key's integration, or another one holding `claim`, is still running.
  */
 export type CreateOutcome =
   | { kind: 'invalid'; errors: FieldError[]; warnings: Warning[] }

@@ -1,9 +1,10 @@
 /**
  * Recovery: integrations nobody is finishing any more — their runner's process died, or it gave
  * them up while stopping — and integrations whose rollback failed are taken over and rolled back
- * from their journal; a deletion cut short is finished instead. Every move is audited under the actor "system". An integration cut short
- * and rolled back this way lets go of its caller's idempotency key, so the caller's retry runs
- * afresh; one whose rollback had failed keeps its key and the answer its caller got.
+ * from their journal; a deletion cut short is finished instead. Every move is audited under the
+ * actor "system". An integration cut short and rolled back this way lets go of its caller's
+ * idempotency key, so the caller's retry runs afresh; one whose rollback had failed keeps its
+ * key and the answer its caller got.
  */
 import { randomUUID } from 'node:crypto';
 import type { RecoveryCandidate } from '../storage/store.js';

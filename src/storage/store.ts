@@ -211,8 +211,8 @@ export interface Store {
   releaseLease(integrationId: string, owner: string): Promise<void>;
   /**
    * Takes over, for `lease`, up to `limit` integrations that need recovery: unfinished ones
-   * (in_progress, rolling_back, deleting) whose lease has expired, and rollback_failed ones due for a retry,
-   * oldest first. Two callers never take the same integration. A lease expires at `expiresAt`;
+   * (in_progress, rolling_back, deleting) whose lease has expired, and rollback_failed ones due
+   * for a retry, oldest first. Two callers never take the same integration. A lease expires at `expiresAt`;
    * `lease` must run past `now` (RangeError otherwise), and `limit` is 1..500.
    */
   takeOverForRecovery(lease: Lease, now: string, limit: number): Promise<RecoveryCandidate[]>;
