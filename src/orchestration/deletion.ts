@@ -186,12 +186,12 @@ async function settle(
 /** Leaves a halted deletion to recovery; on shutdown the lease is given up at once. */
 async function handOver(run: IntegrationRun, halt: RunHalted): Promise<void> {
   run.logger.warn({ reason: halt.reason, phase: run.phase }, 'deletion left to recovery');
+  // With the lease lost the trail is the new owner's: nothing of this runner may follow it.
+  if (halt.reason === 'lease-lost') return;
   try {
     run.audit('integration.handed_over', { reason: halt.reason, phase: run.phase });
     await run.deps.store.appendAudit(run.takeAudit());
-    if (halt.reason === 'shutdown') {
-      await run.deps.store.releaseLease(run.integration.id, run.deps.owner);
-    }
+    await run.deps.store.releaseLease(run.integration.id, run.deps.owner);
   } catch (error) {
     run.logger.error({ err: error }, 'deletion not handed over');
   }

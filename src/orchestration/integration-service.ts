@@ -18,6 +18,7 @@ import type {
 import type { TsmClient } from '../tsm/types.js';
 import { deleteIntegration, type DeleteOutcome } from './deletion.js';
 import type { Integration } from './integration.js';
+import type { HaltReason } from './integration-run.js';
 import { previewIntegration, type PreviewOutcome } from './preview.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
@@ -44,12 +45,14 @@ export interface CallContext {
 /**
  * The result of a create. invalid: refused by validation, nothing stored. finished: run to a
  * terminal status. replayed: the key's earlier integration, finished. halted: the service is
- * stopping; recovery rolls it back. accepted: stored and running on (respond-async).
- * key-reused: the key came with another request. in-progress: the key's integration, or another one holding `claim`, is still running.
+ * stopping, or this replica lost the integration's lease (`reason`); recovery rolls it back.
+ * accepted: stored and running on (respond-async). key-reused: the key came with another
+ * request. in-progress: the key's integration, or another one holding `claim`, is still running.
  */
 export type CreateOutcome =
   | { kind: 'invalid'; errors: FieldError[]; warnings: Warning[] }
-  | { kind: 'finished' | 'replayed' | 'halted' | 'accepted'; integration: Integration }
+  | { kind: 'finished' | 'replayed' | 'accepted'; integration: Integration }
+  | { kind: 'halted'; integration: Integration; reason: HaltReason }
   | { kind: 'key-reused'; integrationId: string }
   | { kind: 'in-progress'; integrationId: string; claim?: ResourceClaim };
 
@@ -183,7 +186,7 @@ function answerFor(
     case 'finished':
       return { kind: 'finished', integration: outcome.integration };
     case 'halted':
-      return { kind: 'halted', integration: outcome.integration };
+      return { kind: 'halted', integration: outcome.integration, reason: outcome.reason };
     case 'not-started': {
       const refusal = outcome.refusal;
       if (refusal.reason === 'claimed') {
