@@ -25,7 +25,12 @@ export function runInBackground(
     running.then(
       async (outcome) => {
         if (!accepted) return resolve({ kind: 'ran', outcome });
-        await whenEnded(outcome);
+        try {
+          await whenEnded(outcome);
+        } catch (error) {
+          // The callback's audit record could not be stored (the store is closing, say).
+          logger.error({ err: error }, 'integration end not reported');
+        }
       },
       (error: unknown) => {
         if (!accepted) return reject(error instanceof Error ? error : new Error(String(error)));
