@@ -9,6 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { secretValues, type Config } from './config.js';
+import { registerWriteRateLimit } from './http/auth/write-rate-limit.js';
+import { registerBrowserOrigins } from './http/browser-origins.js';
 import { registerCallerAuth } from './http/caller-auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
@@ -17,7 +19,9 @@ import {
   registerProblemHandlers,
 } from './http/problem.js';
 import { registerRequestAudit } from './http/request-audit.js';
+import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
+import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { callbackNotifier } from './callbacks/callback-notifier.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
@@ -28,6 +32,7 @@ import {
 } from './orchestration/integration-service.js';
 import type { Store } from './storage/store.js';
 import type { TsmClient } from './tsm/types.js';
+import { runVaultPreflight } from './vault/run-preflight.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface AppParts {
@@ -74,7 +79,14 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);
-  registerCallerAuth(app, { apiKeys: config.apiKeys, authDisabled: config.authDisabled });
+  // CORS first: its hook answers a preflight, which carries no credentials, before caller auth.
+  await registerBrowserOrigins(app, config.corsOrigins);
+  registerCallerAuth(app, {
+    apiKeys: config.apiKeys,
+    jwt: config.jwt,
+    authDisabled: config.authDisabled,
+  });
+  await registerWriteRateLimit(app, config.rateLimitPerMinute);
   refuseOtherCharsets(app);
 
   const service = createIntegrationService({
@@ -90,6 +102,11 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     allowHttpVault: config.allowHttpVault,
     // A callback is retried as patiently as a TSM call.
     notifyCallback: callbackNotifier(store, config.retry),
+    vaultPreflight: {
+      mode: config.vaultPreflight.mode,
+      check: (integration, mode) =>
+        runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
+    },
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
@@ -98,6 +115,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
   registerIntegrationRoutes(app, service, { callbackAllowlist: config.callbackAllowlist });
   registerAuditRoutes(app, store);
+  registerAuditExportRoute(app, store);
+  registerAuditVerificationRoute(app, store);
   registerHealthRoutes(app, store);
   return app;
 }

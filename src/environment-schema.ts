@@ -4,12 +4,16 @@
  */
 import { Type } from '@sinclair/typebox';
 import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
+import { PREFLIGHT_MODES } from './vault/preflight-report.js';
 
 const Integer = (description: string, defaultValue: number, minimum: number, maximum: number) =>
   Type.Integer({ description, default: defaultValue, minimum, maximum });
 
 const Bool = (description: string) =>
   Type.Union([Type.Literal('true'), Type.Literal('false')], { description, default: 'false' });
+
+const OptionalText = (description: string) =>
+  Type.Optional(Type.String({ description, minLength: 1 }));
 
 /** The environment's schema: names, types, bounds, defaults and descriptions. */
 export const EnvironmentSchema = Type.Object({
@@ -113,4 +117,40 @@ export const EnvironmentSchema = Type.Object({
     600_000,
   ),
   BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
+  TSM_API_TOKEN_FILE: OptionalText('A file holding TSM_API_TOKEN (e.g. a mounted secret).'),
+  TSM_ACCESS_TOKEN_FILE: OptionalText('A file holding TSM_ACCESS_TOKEN.'),
+  API_KEYS_FILE: OptionalText(
+    'A YAML or JSON file of hashed caller keys: a list of name, sha256 and scopes.',
+  ),
+  JWT_JWKS_URL: OptionalText("URL of the identity provider's JWKS; set it to accept JWTs."),
+  JWT_ISSUER: OptionalText('The iss a JWT must carry.'),
+  JWT_AUDIENCE: OptionalText('The aud a JWT must carry (one of several, comma-separated).'),
+  JWT_SCOPES_CLAIM: Type.String({
+    description: "The JWT claim with the caller's scopes: a space-separated string or a list.",
+    default: 'scope',
+    minLength: 1,
+  }),
+  JWT_CLOCK_SKEW_SECONDS: Integer(
+    "Tolerance for the clocks' difference when checking exp and nbf.",
+    30,
+    0,
+    300,
+  ),
+  RATE_LIMIT_PER_MINUTE: Integer('Writes one caller may make per minute.', 120, 1, 100_000),
+  CORS_ORIGINS: OptionalText('Browser origins allowed by CORS, comma-separated. Unset: no CORS.'),
+  VAULT_PREFLIGHT: Type.Union(
+    PREFLIGHT_MODES.map((mode) => Type.Literal(mode)),
+    {
+      description:
+        'Checks against Vault before TSM: off, warn (failures become warnings) or require ' +
+        '(a failure refuses with 422). A request may ask for stricter.',
+      default: 'warn',
+    },
+  ),
+  VAULT_PREFLIGHT_TIMEOUT_MS: Integer(
+    'Bound of each preflight connection or read to Vault.',
+    2_000,
+    100,
+    30_000,
+  ),
 });

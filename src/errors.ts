@@ -7,7 +7,8 @@ export const ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   BAD_REQUEST: { status: 400, title: 'The request could not be read' },
-  UNAUTHORIZED: { status: 401, title: 'Missing or unknown caller key' },
+  UNAUTHORIZED: { status: 401, title: 'Missing or invalid caller credentials' },
+  INSUFFICIENT_SCOPE: { status: 403, title: 'The caller lacks the scope this call needs' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   INTEGRATION_IN_PROGRESS: {
     status: 409,
@@ -33,6 +34,11 @@ export const ERRORS = {
   },
   CA_BUNDLE_NOT_FOUND: { status: 422, title: 'The referenced CA bundle does not exist in TSM' },
   TSM_REJECTED: { status: 422, title: 'TSM refused a step; the integration was rolled back' },
+  RATE_LIMITED: { status: 429, title: 'Too many writes by this caller; retry later' },
+  VAULT_PREFLIGHT_FAILED: {
+    status: 422,
+    title: 'The request does not match the Vault it names; nothing was sent to TSM',
+  },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   TSM_UNAVAILABLE: {
     status: 502,

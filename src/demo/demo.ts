@@ -1,7 +1,8 @@
 /**
- * The demo: starts the TSM simulator and the service on loopback with a SQLite file, creates the
- * integration of TSM's API guide, then one that TSM fails at step 3, and prints what happened and
- * the audit trail. Exits 0 when both ended as they should (created; rolled back).
+ * The demo: starts the TSM simulator, a simulated Vault (HTTPS, a PKI made on the spot) and the
+ * service on loopback with a SQLite file, creates the integration of TSM's API guide pointed at
+ * that Vault, then one that TSM fails at step 3, and prints what happened and the audit trail.
+ * Exits 0 when both ended as they should (created with every Vault check passed; rolled back).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,9 +16,16 @@ import type { IntegrationRequest } from '../domain/integration-request.js';
 import { DOCUMENTATION_EXAMPLE } from '../http/examples.js';
 import { createLogger } from '../logger.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
+import { createSimulatedPki, startVaultSimulator } from '../simulator/vault/index.js';
 import { openStore } from '../storage/open-store.js';
 import { createTsmClient } from '../tsm/http-tsm-client.js';
-import { printAuditTrail, printIntegration, printTsmJournal, heading } from './print.js';
+import {
+  printAuditTrail,
+  printIntegration,
+  printPreflight,
+  printTsmJournal,
+  heading,
+} from './print.js';
 
 const API_TOKEN = 'demo-api-token';
 
@@ -28,6 +36,22 @@ interface Answer {
 
 async function main(): Promise<boolean> {
   const sim = await startSimulator({ apiTokens: [API_TOKEN] });
+  const pki = await createSimulatedPki(['127.0.0.1', 'localhost']);
+  // The guide's Vault, here: its PKI mount in the guide's namespace, signing with the made CA.
+  const vault = await startVaultSimulator({
+    tls: pki.serverTls,
+    mounts: [
+      {
+        path: 'pki_int',
+        namespace: DOCUMENTATION_EXAMPLE.account.namespace,
+        issuingCa: pki.intermediatePem,
+        caChain: pki.intermediatePem + pki.rootPem,
+      },
+    ],
+  });
+  const guide: IntegrationRequest = structuredClone(DOCUMENTATION_EXAMPLE);
+  guide.account.vaultUrl = vault.url;
+  guide.caBundle = { ...guide.caBundle!, pem: pki.intermediatePem + pki.rootPem };
   const folder = await mkdtemp(join(tmpdir(), 'tsm-vault-integrations-demo-'));
   const callerKey = randomBytes(24).toString('base64url');
   const config = loadConfig({
@@ -37,6 +61,7 @@ async function main(): Promise<boolean> {
     API_KEYS: `demo-portal=${callerKey}`,
     DATABASE_URL: join(folder, 'vault-integrations.db'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    VAULT_PREFLIGHT: 'require',
   });
   // Service logs go to standard error, so standard output stays the demo's story.
   const logger = createLogger({
@@ -58,33 +83,45 @@ async function main(): Promise<boolean> {
     send(url, callerKey, method, path, body);
 
   try {
-    console.log(`TSM simulator at ${sim.url}; service at ${url}; SQLite at ${config.databaseUrl}`);
-    const created = await createDocumentedIntegration(call, sim);
-    const rolledBack = await createFailingIntegration(call, sim);
+    console.log(`TSM simulator at ${sim.url}; Vault simulator at ${vault.url}`);
+    console.log(`Service at ${url}; SQLite at ${config.databaseUrl}; VAULT_PREFLIGHT=require`);
+    const created = await createDocumentedIntegration(call, sim, guide);
+    const rolledBack = await createFailingIntegration(call, sim, guide);
     return created && rolledBack;
   } finally {
     await app.close();
     await tsm.close();
     await store.close();
     await sim.close();
+    await vault.close();
     await rm(folder, { recursive: true, force: true });
   }
 }
 
 type Call = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Answer>;
 
-async function createDocumentedIntegration(call: Call, sim: Simulator): Promise<boolean> {
-  heading("1. The integration of TSM's API guide");
-  const answer = await call('POST', '/vault-integrations', DOCUMENTATION_EXAMPLE);
+async function createDocumentedIntegration(
+  call: Call,
+  sim: Simulator,
+  guide: IntegrationRequest,
+): Promise<boolean> {
+  heading("1. The integration of TSM's API guide, pointed at the simulated Vault");
+  const answer = await call('POST', '/vault-integrations', guide);
   printIntegration(answer.status, answer.body);
+  printPreflight(answer.body);
   printTsmJournal(sim.requests());
   await printTrail(call, answer.body);
-  return answer.status === 201;
+  const preflight = answer.body.preflight as { outcome?: string } | undefined;
+  return answer.status === 201 && preflight?.outcome === 'passed';
 }
 
-async function createFailingIntegration(call: Call, sim: Simulator): Promise<boolean> {
+async function createFailingIntegration(
+  call: Call,
+  sim: Simulator,
+  guide: IntegrationRequest,
+): Promise<boolean> {
   heading('2. The same for a second mesh, with TSM failing at step 3 (503 on every attempt)');
-  const request: IntegrationRequest = structuredClone(DOCUMENTATION_EXAMPLE);
+  const request: IntegrationRequest = structuredClone(guide);
   request.caBundle = { ...request.caBundle!, id: 'mesh-2-CA-bundle' };
   request.account.id = 'mesh-2-vault-account';
   request.certificateAuthority = {

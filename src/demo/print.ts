@@ -48,6 +48,18 @@ export function printIntegration(status: number, integration: Record<string, unk
   }
 }
 
+/** The checks of the request against Vault itself, when they ran. */
+export function printPreflight(integration: Record<string, unknown>): void {
+  const preflight = integration.preflight as
+    | { mode: string; outcome: string; checks: { name: string; code: string; detail: string }[] }
+    | undefined;
+  if (preflight === undefined) return;
+  console.log(`\nVault preflight (${preflight.mode}): ${preflight.outcome}`);
+  for (const check of preflight.checks) {
+    console.log(`  ${pad(check.name, 12)}${pad(check.code, 24)}${check.detail}`);
+  }
+}
+
 /** What the simulated TSM received, in order. */
 export function printTsmJournal(requests: RecordedRequest[]): void {
   console.log('\nWhat TSM received:');

@@ -105,7 +105,33 @@ function reportBadBase64(block: PemBlock, pointer: string, report: ValidationRep
   );
 }
 
+/** What parsing a certificate yields, before it has a place in a bundle. */
+type CertificateFacts = Omit<BundleCertificate, 'position' | 'name'>;
+
+/**
+ * Parsing with @peculiar/x509 costs about a millisecond of CPU a certificate, and callers send the
+ * same roots and intermediates again and again (every mesh of one Vault). The facts depend on the
+ * DER alone, so a bounded memo of them changes no answer; the oldest entry goes first.
+ */
+const parsedFacts = new Map<string, CertificateFacts | null>();
+const MAX_REMEMBERED_CERTIFICATES = 256;
+
 function readCertificate(position: number, der: Buffer): BundleCertificate | undefined {
+  const key = der.toString('base64');
+  let facts = parsedFacts.get(key);
+  if (facts === undefined) {
+    facts = parseFacts(der) ?? null;
+    if (parsedFacts.size >= MAX_REMEMBERED_CERTIFICATES) {
+      parsedFacts.delete(parsedFacts.keys().next().value as string);
+    }
+    parsedFacts.set(key, facts);
+  }
+  if (facts === null) return undefined;
+  // A fresh object each time: parseCertificate fills selfSigned in on its copy.
+  return { ...facts, position, name: `certificate ${position} (subject ${quote(facts.subject)})` };
+}
+
+function parseFacts(der: Buffer): CertificateFacts | undefined {
   try {
     const x509 = new X509Certificate(der);
     if (x509.raw.length !== der.length) return undefined;
@@ -114,8 +140,6 @@ function readCertificate(position: number, der: Buffer): BundleCertificate | und
     // node's X509Certificate.ca also folds in keyUsage; the two problems are reported apart.
     const constraints = parsed.getExtension(BasicConstraintsExtension);
     return {
-      position,
-      name: `certificate ${position} (subject ${quote(parsed.subject)})`,
       der,
       x509,
       subject: parsed.subject,

@@ -89,6 +89,17 @@ export const OnExisting = Type.Union([Type.Literal('reject'), Type.Literal('repl
   default: 'reject',
 });
 
+/** How strictly this request is checked against Vault itself before anything reaches TSM. */
+export const VaultPreflightMode = Type.Union(
+  [Type.Literal('off'), Type.Literal('warn'), Type.Literal('require')],
+  {
+    description:
+      'Preflight checks against Vault (TLS, sys/health, the PKI mount and its CA): require ' +
+      'refuses the request (422) when a check fails, warn adds warnings. The service setting ' +
+      'VAULT_PREFLIGHT is a floor: asking for less than it runs it anyway, with a warning.',
+  },
+);
+
 /** The whole request body of POST /vault-integrations. */
 export const IntegrationRequest = Type.Object(
   {
@@ -96,9 +107,11 @@ export const IntegrationRequest = Type.Object(
     account: AccountInput,
     certificateAuthority: CertificateAuthorityInput,
     onExisting: Type.Optional(OnExisting),
+    vaultPreflight: Type.Optional(VaultPreflightMode),
   },
   { additionalProperties: false, $id: 'IntegrationRequest' },
 );
 
 export type IntegrationRequest = Static<typeof IntegrationRequest>;
 export type OnExisting = Static<typeof OnExisting>;
+export type VaultPreflightMode = Static<typeof VaultPreflightMode>;

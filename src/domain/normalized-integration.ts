@@ -2,7 +2,7 @@
  * A request after validation and normalization: every default applied, every field in the form
  * TSM and Vault expect. Only this shape ever reaches the plan of TSM calls.
  */
-import type { OnExisting } from './integration-request.js';
+import type { OnExisting, VaultPreflightMode } from './integration-request.js';
 
 /** Facts about one certificate of a CA bundle, safe to store and show. */
 export interface CertificateSummary {
@@ -62,4 +62,6 @@ export interface NormalizedIntegration {
   account: NormalizedAccount;
   certificateAuthority: NormalizedCertificateAuthority;
   onExisting: OnExisting;
+  /** The preflight mode the request asked for, when it asked. */
+  vaultPreflight?: VaultPreflightMode;
 }

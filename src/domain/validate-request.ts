@@ -75,6 +75,10 @@ function normalizeSections(
   const onExisting = input.onExisting === 'replace' ? 'replace' : 'reject';
   const integration: NormalizedIntegration = { account, certificateAuthority, onExisting };
   if (caBundle !== undefined) integration.caBundle = caBundle;
+  const preflight = input.vaultPreflight;
+  if (preflight === 'off' || preflight === 'warn' || preflight === 'require') {
+    integration.vaultPreflight = preflight;
+  }
   return integration;
 }
 

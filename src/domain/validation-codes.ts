@@ -110,6 +110,12 @@ export const VALIDATION_CODES = {
   PEM_LAYOUT_NORMALIZED: warning('Blank lines were removed or base64 re-wrapped at 64 columns.'),
   PEM_DUPLICATE_DROPPED: warning('A certificate given twice was dropped.'),
   PEM_REORDERED: warning('Certificates were reordered: issuing CA first, root last.'),
+  VAULT_PREFLIGHT_CHECK_FAILED: warning(
+    'Under VAULT_PREFLIGHT warn, a check against Vault itself failed; the integration went on.',
+  ),
+  VAULT_PREFLIGHT_RAISED: warning(
+    'The request asked for a laxer vaultPreflight than the service runs; the service mode applied.',
+  ),
 } as const satisfies Record<string, { severity: ValidationSeverity; description: string }>;
 
 /** Any code of the registry. */

@@ -84,6 +84,12 @@ function answerIntegration(
       ? (failure.code as ErrorCode)
       : 'INTERNAL_ERROR';
   const extensions: Record<string, unknown> = { integration };
+  // A refused preflight lists its failed checks at the top, where a caller looks first.
+  if (failure?.code === 'VAULT_PREFLIGHT_FAILED' && integration.preflight !== undefined) {
+    extensions.failedChecks = integration.preflight.checks.filter(
+      (check) => check.outcome === 'failed',
+    );
+  }
   // A replay is the first answer again, down to the request id it carried.
   if (originalRequestId !== undefined) extensions.requestId = originalRequestId;
   throw new ApiError(code, failure?.detail ?? 'The integration did not succeed.', extensions);

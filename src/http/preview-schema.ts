@@ -1,7 +1,7 @@
 /** The answer of POST /vault-integrations?dryRun=true, as OpenAPI documents it. */
 import { Type } from '@sinclair/typebox';
 import { RESOURCE_KINDS } from '../domain/resources.js';
-import { FindingSchema } from './schemas.js';
+import { FindingSchema, PreflightSchema } from './schemas.js';
 
 const literals = (values: readonly string[], description: string) =>
   Type.Union(
@@ -40,9 +40,21 @@ export const PreviewSchema = Type.Object(
     caLabel: Type.String({ examples: ['my-ca-label'] }),
     onExisting: literals(['reject', 'replace'], 'As in the request.'),
     wouldProceed: Type.Boolean({
-      description: 'false when a conflict or a missing bundle would stop a real run.',
+      description:
+        'false when a conflict, a missing bundle or a required Vault preflight that failed ' +
+        'would stop a real run.',
     }),
     resources: Type.Array(PlannedResource, { description: 'In the order a run would call.' }),
+    preflight: Type.Optional(PreflightSchema),
+    preflightFailure: Type.Optional(
+      Type.Object(
+        { code: Type.String(), detail: Type.String() },
+        {
+          additionalProperties: true,
+          description: 'Under VAULT_PREFLIGHT require: why a real run would stop before TSM.',
+        },
+      ),
+    ),
     warnings: Type.Array(Type.Ref(FindingSchema)),
   },
   { description: 'The plan: what a real run would send to TSM. Nothing was changed.' },

@@ -6,6 +6,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { RESOURCE_KINDS } from '../domain/resources.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors.js';
 import { INTEGRATION_STATUSES } from '../orchestration/integration.js';
+import { PREFLIGHT_CHECKS, PREFLIGHT_CODES } from '../vault/preflight-report.js';
 
 const literals = (values: readonly string[], description?: string) =>
   Type.Union(
@@ -85,6 +86,40 @@ const Leftover = Type.Object({
   state: literals(['created-not-deleted', 'replaced-not-restored', 'unverified', 'not-deleted']),
 });
 
+const PreflightCheckSchema = Type.Object({
+  name: literals(PREFLIGHT_CHECKS, 'Which check: tls, health, pki_mount or issuing_ca.'),
+  outcome: literals(
+    ['passed', 'failed', 'not_run'],
+    'not_run: the check could not run (e.g. Vault unreachable from here); never a mismatch.',
+  ),
+  code: literals(Object.keys(PREFLIGHT_CODES), 'Stable code of the finding; branch on it.'),
+  detail: Type.String({
+    description: 'What was found, naming certificates by subject and SHA-256.',
+  }),
+  durationMs: Type.Number(),
+  facts: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'What the check saw: the presented chain, health flags, the issuing CA, ...',
+    }),
+  ),
+});
+
+/** What the Vault preflight found; also part of a preview. */
+export const PreflightSchema = Type.Object(
+  {
+    mode: literals(['warn', 'require']),
+    outcome: literals(
+      ['passed', 'failed', 'incomplete'],
+      'incomplete: none failed, but some could not run.',
+    ),
+    vaultUrl: Type.String(),
+    startedAt: Type.String({ format: 'date-time' }),
+    durationMs: Type.Number(),
+    checks: Type.Array(PreflightCheckSchema),
+  },
+  { description: 'The checks of the request against Vault itself, before TSM was called.' },
+);
+
 /** An integration as answered by POST and GET /vault-integrations. */
 export const IntegrationSchema = Type.Object(
   {
@@ -110,6 +145,7 @@ export const IntegrationSchema = Type.Object(
         { description: 'The DELETE that took the integration down.' },
       ),
     ),
+    preflight: Type.Optional(PreflightSchema),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
     finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -130,6 +166,11 @@ export const ProblemSchema = Type.Object(
     errors: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
     warnings: Type.Optional(Type.Array(Type.Ref(FindingSchema))),
     integration: Type.Optional(Type.Ref(IntegrationSchema)),
+    failedChecks: Type.Optional(
+      Type.Array(PreflightCheckSchema, {
+        description: 'VAULT_PREFLIGHT_FAILED: each check that failed against Vault.',
+      }),
+    ),
   },
   { $id: 'Problem', additionalProperties: true },
 );

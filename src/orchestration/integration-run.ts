@@ -19,6 +19,7 @@ import {
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration, ResourceOutcome, ResourceReport } from './integration.js';
 import type { JournalEntry } from './journal.js';
+import type { PreflightSettings } from './preflight.js';
 
 /**
  * The part of a pino logger a run uses. Narrow on purpose: a pino Logger fits, and so does the
@@ -42,6 +43,8 @@ export interface IntegrationRunnerDeps {
   leaseMs: number;
   /** This runner's identity, the owner of the leases it takes: unique per process. */
   owner: string;
+  /** The Vault preflight; absent: off. */
+  vaultPreflight?: PreflightSettings;
 }
 
 /** One validated request to run, with who asked for it. */
@@ -54,7 +57,8 @@ export interface IntegrationCommand {
 }
 
 /** Where a run is; decides whether a failure needs compensations. */
-export type RunPhase = 'start' | 'read' | 'plan' | 'write' | 'compensate' | 'delete' | 'finish';
+export type RunPhase =
+  'start' | 'preflight' | 'read' | 'plan' | 'write' | 'compensate' | 'delete' | 'finish';
 
 /** Why a run stopped before finishing: the service is stopping, or another runner took over. */
 export type HaltReason = 'shutdown' | 'lease-lost';

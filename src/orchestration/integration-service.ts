@@ -20,6 +20,7 @@ import { deleteIntegration, type DeleteOutcome } from './deletion.js';
 import type { Integration } from './integration.js';
 import type { HaltReason } from './integration-run.js';
 import { previewIntegration, type PreviewOutcome } from './preview.js';
+import type { PreflightSettings } from './preflight.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import {
@@ -73,6 +74,8 @@ export interface IntegrationServiceDeps {
   allowHttpVault: boolean;
   /** Notifies a respond-async caller's callback URL at the end. */
   notifyCallback: NotifyCallback;
+  /** The Vault preflight; absent: off. */
+  vaultPreflight?: PreflightSettings;
 }
 
 /** The integration use cases, bound to their dependencies. */

@@ -5,6 +5,7 @@
  */
 import type { Warning } from '../domain/findings.js';
 import type { ResourceKind } from '../domain/resources.js';
+import type { VaultPreflight } from '../vault/preflight-report.js';
 
 export const INTEGRATION_STATUSES = [
   'in_progress',
@@ -133,6 +134,8 @@ export interface Integration {
   leftInTsm?: LeftoverResource[];
   /** The DELETE that took the integration down, once one was accepted. */
   deletion?: DeletionReport;
+  /** What the Vault preflight found, when it ran. */
+  preflight?: VaultPreflight;
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;

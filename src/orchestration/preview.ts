@@ -12,6 +12,8 @@ import type { TsmClient } from '../tsm/types.js';
 import { decide, rootsOfTrustWarnings, type Decision } from './decide.js';
 import { stepFailure } from './failures.js';
 import type { IntegrationFailure } from './integration.js';
+import { judgePreflight, preflightDetails, type PreflightSettings } from './preflight.js';
+import type { VaultPreflight } from '../vault/preflight-report.js';
 import type { RunLogger } from './run-integration.js';
 
 /** What a real run would do with one resource, and what it would send. */
@@ -31,8 +33,15 @@ export interface IntegrationPreview {
   dryRun: true;
   caLabel: string;
   onExisting: NormalizedIntegration['onExisting'];
-  /** false when a conflict or a missing bundle would stop the run before any write. */
+  /**
+   * false when a conflict, a missing bundle or (under VAULT_PREFLIGHT require) a failed Vault
+   * preflight would stop the run before any write.
+   */
   wouldProceed: boolean;
+  /** The Vault preflight's report, when its mode is not off. */
+  preflight?: VaultPreflight;
+  /** Why the preflight would stop a real run, under require. */
+  preflightFailure?: IntegrationFailure;
   resources: PlannedResource[];
   warnings: Warning[];
 }
@@ -47,6 +56,8 @@ export interface PreviewDeps {
   store: Store;
   now: () => Date;
   deadlineMs: number;
+  /** The Vault preflight; absent: off. */
+  vaultPreflight?: PreflightSettings;
 }
 
 /** Who previews, for the audit record and TSM's X-Request-Id. */
@@ -64,7 +75,10 @@ export async function previewIntegration(
   context: PreviewContext,
 ): Promise<PreviewOutcome> {
   const plan = planResources(integration);
-  const read = await readAll(deps, plan, context.requestId);
+  const [verdict, read] = await Promise.all([
+    judgePreflight(deps.vaultPreflight, integration),
+    readAll(deps, plan, context.requestId),
+  ]);
   if (!read.ok) {
     await audit(deps, context, { code: read.failure.code, kind: read.failure.kind });
     return { kind: 'read-failed', failure: read.failure };
@@ -77,13 +91,18 @@ export async function previewIntegration(
     dryRun: true,
     caLabel: integration.certificateAuthority.label,
     onExisting: integration.onExisting,
-    wouldProceed: decisions.every(({ action }) => action !== 'conflict' && action !== 'missing'),
+    wouldProceed:
+      verdict.failure === undefined &&
+      decisions.every(({ action }) => action !== 'conflict' && action !== 'missing'),
     resources: decisions.map((decision, index) => planned(deps, decision, plan[index])),
-    warnings: [...warnings, ...rootsOfTrustWarnings(decisions)],
+    warnings: [...warnings, ...verdict.warnings, ...rootsOfTrustWarnings(decisions)],
   };
+  if (verdict.preflight !== undefined) preview.preflight = verdict.preflight;
+  if (verdict.failure !== undefined) preview.preflightFailure = verdict.failure;
   await audit(deps, context, {
     caLabel: preview.caLabel,
     wouldProceed: preview.wouldProceed,
+    ...(verdict.preflight === undefined ? {} : { preflight: preflightDetails(verdict.preflight) }),
     decisions: decisions.map(({ kind, id, action }) => ({ kind, id, decision: action })),
   });
   context.logger.info({ wouldProceed: preview.wouldProceed }, 'integration previewed');

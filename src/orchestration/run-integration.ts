@@ -1,8 +1,9 @@
 /**
  * The saga of one new integration: start it (claims, lease and idempotency key, all or nothing),
- * read, plan, write, and when a write fails for good, compensate in reverse order. Each phase
- * ends by saving the integration with its journal and audit records. A run halted by shutdown
- * gives its lease up at once; one that lost its lease stops: recovery finishes both.
+ * check the request against Vault, read, plan, write, and when a write fails for good, compensate
+ * in reverse order. Each phase ends by saving the integration with its journal and audit records.
+ * A run halted by shutdown gives its lease up at once; one that lost its lease stops: recovery
+ * finishes both.
  */
 import { planResources } from '../domain/tsm-bodies.js';
 import type { DesiredResource } from '../domain/resources.js';
@@ -19,6 +20,7 @@ import {
 import type { Integration, IntegrationFailure } from './integration.js';
 import { keepLease } from './lease-keeper.js';
 import { planPhase } from './plan-phase.js';
+import { preflightPhase } from './preflight.js';
 import { readPhase } from './read-phase.js';
 import type { RunRegistry } from './run-registry.js';
 import { writePhase } from './write-phase.js';
@@ -65,7 +67,7 @@ export async function runIntegration(
   const stopKeeping = keepLease(run);
   const untrack = options.registry.track(run);
   try {
-    await carryOut(run, plan, {
+    await carryOut(run, command, plan, {
       answersCaller: true,
       releaseKeyWhenRolledBack: false,
       recoveryAttempts: 0,
@@ -118,24 +120,28 @@ async function start(
   return outcome;
 }
 
-/** Read, plan and write; then succeed, or roll back what was written. */
+/** Preflight, read, plan and write; then succeed, or roll back what was written. */
 async function carryOut(
   run: IntegrationRun,
+  command: IntegrationCommand,
   plan: DesiredResource[],
   options: EndOptions,
 ): Promise<void> {
-  const failure = await forwardPhases(run, plan);
+  const failure = await forwardPhases(run, command, plan);
   if (failure === undefined) await finish(run, 'succeeded', options);
   else if (run.journal.length > 0) await rollBack(run, failure, options);
   else await finish(run, 'rolled_back', options, failure);
 }
 
-/** Read, plan and write; the failure that stops them, if any. */
+/** Preflight, read, plan and write; the failure that stops them, if any. */
 async function forwardPhases(
   run: IntegrationRun,
+  command: IntegrationCommand,
   plan: DesiredResource[],
 ): Promise<IntegrationFailure | undefined> {
   try {
+    const refused = await preflightPhase(run, command.integration);
+    if (refused !== undefined) return refused;
     const read = await readPhase(run, plan);
     if (!read.ok) return read.failure;
     const planned = await planPhase(run, plan, read.existing);

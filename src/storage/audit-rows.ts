@@ -1,13 +1,14 @@
 /**
- * The audit trail's rows: appending entries and reading them back a page at a time, newest
- * first, with keyset pagination on the id so records appended meanwhile never shift a page.
+ * The audit trail's rows: turning entries into rows, and reading them back a page at a time,
+ * newest first, with keyset pagination on the id so records appended meanwhile never shift a
+ * page. Appending is the chain's business (audit-chain-rows.ts).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { toStoredBound } from './audit-bounds.js';
 import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor.js';
 import { checkPageLimit } from './page-limit.js';
 import type { AuditRow, Database, NewAuditRow } from './schema.js';
-import type { AuditEntry, AuditPage, AuditQuery, AuditRecord } from './store.js';
+import type { AuditEntry, AuditFilter, AuditPage, AuditQuery, AuditRecord } from './store.js';
 
 /**
  * Rows for these entries stamped with one time. Serializes the details first, so an entry that
@@ -25,34 +26,16 @@ export function toAuditRows(entries: AuditEntry[], at: Date): NewAuditRow[] {
   }));
 }
 
-/** Appends the rows; `db` may be a transaction. */
-export async function insertAuditRows(db: Kysely<Database>, rows: NewAuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insertInto('audit_records').values(rows).execute();
-}
-
 /** One page of the records matching the query, newest first. */
 export async function selectAuditPage(db: Kysely<Database>, query: AuditQuery): Promise<AuditPage> {
   checkPageLimit(query.limit);
   const beforeId = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
-  const since = query.since === undefined ? undefined : toStoredBound('since', query.since);
-  const until = query.until === undefined ? undefined : toStoredBound('until', query.until);
-
-  let select = db.selectFrom('audit_records').selectAll();
-  if (query.integrationId !== undefined) {
-    select = select.where('integration_id', '=', query.integrationId);
-  }
-  if (query.requestId !== undefined) select = select.where('request_id', '=', query.requestId);
-  if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
-  if (query.action !== undefined) select = select.where('action', '=', query.action);
-  if (since !== undefined) select = select.where('at', '>=', since);
-  if (until !== undefined) select = select.where('at', '<', until);
+  let select = selectFilteredAudit(db, query);
   if (beforeId !== undefined) select = select.where('id', '<', beforeId);
 
-  // One row beyond the page says whether another page exists without a count.
-  // Known shortcoming (PostgreSQL): replicas commit side by side, so a record may become visible
-  // after one with a higher id; a walk that is under way when it commits can pass it by (a
-  // query made afterwards sees it). SQLite commits one writer at a time and never does this.
+  // One row beyond the page says whether another page exists without a count. Records become
+  // visible in id order on both engines: an append draws its ids under the chain head's lock,
+  // which it holds until it commits (audit-chain-rows.ts), so a walk never passes one by.
   const rows = await select
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
@@ -67,7 +50,28 @@ function toPage(rows: AuditRow[], limit: number): AuditPage {
   return { records, nextCursor: encodeAuditCursor(last.id) };
 }
 
-function toAuditRecord(row: AuditRow): AuditRecord {
+/** The audit rows the filter selects, in no order yet; RangeError for an unusable time bound. */
+export function selectFilteredAudit(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+): SelectQueryBuilder<Database, 'audit_records', AuditRow> {
+  const since = filter.since === undefined ? undefined : toStoredBound('since', filter.since);
+  const until = filter.until === undefined ? undefined : toStoredBound('until', filter.until);
+
+  let select = db.selectFrom('audit_records').selectAll();
+  if (filter.integrationId !== undefined) {
+    select = select.where('integration_id', '=', filter.integrationId);
+  }
+  if (filter.requestId !== undefined) select = select.where('request_id', '=', filter.requestId);
+  if (filter.actor !== undefined) select = select.where('actor', '=', filter.actor);
+  if (filter.action !== undefined) select = select.where('action', '=', filter.action);
+  if (since !== undefined) select = select.where('at', '>=', since);
+  if (until !== undefined) select = select.where('at', '<', until);
+  return select;
+}
+
+/** The record a row holds, without its place in the chain. */
+export function toAuditRecord(row: AuditRow): AuditRecord {
   const record: AuditRecord = {
     id: row.id,
     at: row.at,

@@ -4,7 +4,7 @@
  * status read beforehand makes two DELETEs of one integration start one deletion.
  */
 import type { Kysely } from 'kysely';
-import { insertAuditRows } from './audit-rows.js';
+import { appendChainedRows } from './audit-chain-rows.js';
 import { claimResources } from './claim-rows.js';
 import { toStateColumns } from './integration-rows.js';
 import type { Database, NewAuditRow } from './schema.js';
@@ -46,6 +46,7 @@ export async function startDeletionInTransaction(
   const held = await claimResources(trx, id, start.claims, now);
   if (held !== undefined) throw new DeletionRefused({ started: false, reason: 'claimed', ...held });
 
-  await insertAuditRows(trx, auditRows);
+  // Last write of the transaction: the audit chain's head is locked only from here to commit.
+  await appendChainedRows(trx, auditRows);
   return { started: true };
 }

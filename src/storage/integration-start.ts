@@ -3,7 +3,7 @@
  * integration with its lease, and the audit records, written together or not at all.
  */
 import type { Kysely } from 'kysely';
-import { insertAuditRows } from './audit-rows.js';
+import { appendChainedRows } from './audit-chain-rows.js';
 import { claimResources } from './claim-rows.js';
 import { insertIdempotencyKey, liveIdempotencyKey } from './idempotency-rows.js';
 import { insertIntegration } from './integration-rows.js';
@@ -52,7 +52,8 @@ export async function startInTransaction(
   const held = await claimResources(trx, state.integration.id, start.claims, now);
   if (held !== undefined) throw new StartRefused({ started: false, reason: 'claimed', ...held });
 
-  await insertAuditRows(trx, auditRows);
+  // Last, so that the chain head stays locked only from here to the commit.
+  await appendChainedRows(trx, auditRows);
   return { started: true };
 }
 

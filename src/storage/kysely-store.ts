@@ -6,7 +6,13 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Integration } from '../orchestration/integration.js';
-import { insertAuditRows, selectAuditPage, toAuditRows } from './audit-rows.js';
+import {
+  appendChainedRows,
+  selectAuditLinks,
+  selectChainHead,
+  selectExportPage,
+} from './audit-chain-rows.js';
+import { selectAuditPage, toAuditRows } from './audit-rows.js';
 import { releaseClaims } from './claim-rows.js';
 import {
   deleteExpiredIdempotencyKeys,
@@ -23,14 +29,18 @@ import {
 import { StartRefused, startInTransaction } from './integration-start.js';
 import { expireLease, extendLease, takeOver } from './lease-rows.js';
 import { checkPageLimit } from './page-limit.js';
-import type { Database, NewAuditRow } from './schema.js';
+import type { Database } from './schema.js';
 import {
   LeaseLostError,
+  type AuditChainHead,
   type AuditEntry,
+  type AuditFilter,
+  type AuditLink,
   type AuditPage,
   type AuditQuery,
   type DeletionStart,
   type DeletionStartOutcome,
+  type ChainedAuditRecord,
   type IntegrationListQuery,
   type IntegrationPage,
   type IntegrationStart,
@@ -83,7 +93,8 @@ export class KyselyStore implements Store {
   ): Promise<void> {
     const rows = toAuditRows(audit, this.now());
     await this.inTransaction(async (trx) => {
-      await this.updateHeld(trx, state, owner, rows);
+      await this.updateHeld(trx, state, owner);
+      await appendChainedRows(trx, rows);
     });
   }
 
@@ -104,7 +115,7 @@ export class KyselyStore implements Store {
     const rows = toAuditRows(audit, this.now());
     const integrationId = state.integration.id;
     await this.inTransaction(async (trx) => {
-      await this.updateHeld(trx, state, owner, rows, {
+      await this.updateHeld(trx, state, owner, {
         lease_owner: null,
         lease_expires_at: null,
         retry_recovery_at: retryAt,
@@ -114,6 +125,7 @@ export class KyselyStore implements Store {
       else if (settlement.recordAnswer === true) {
         await recordIdempotentAnswer(trx, state.integration);
       }
+      await appendChainedRows(trx, rows);
     });
   }
 
@@ -175,12 +187,31 @@ export class KyselyStore implements Store {
   /** Appends audit records in one transaction. */
   async appendAudit(audit: AuditEntry[]): Promise<void> {
     const rows = toAuditRows(audit, this.now());
-    await this.inTransaction((trx) => insertAuditRows(trx, rows));
+    await this.inTransaction((trx) => appendChainedRows(trx, rows));
   }
 
   /** One page of the audit trail, newest first. */
   queryAudit(query: AuditQuery): Promise<AuditPage> {
     return selectAuditPage(this.db, query);
+  }
+
+  /** The head of the audit chain. */
+  readAuditChainHead(): Promise<AuditChainHead> {
+    return selectChainHead(this.db);
+  }
+
+  /** Audit rows as stored after `afterId`, oldest first. */
+  readAuditLinks(afterId: number, limit: number): Promise<AuditLink[]> {
+    return selectAuditLinks(this.db, afterId, limit);
+  }
+
+  /** Filtered audit records after `afterId`, oldest first. */
+  exportAuditPage(
+    filter: AuditFilter,
+    afterId: number,
+    limit: number,
+  ): Promise<ChainedAuditRecord[]> {
+    return selectExportPage(this.db, filter, afterId, limit);
   }
 
   /** Resolves when the database answers a trivial query. */
@@ -194,17 +225,17 @@ export class KyselyStore implements Store {
   }
 
   // Fencing: the update only touches a row whose lease `owner` holds, so a runner that lost its
-  // lease to recovery fails here instead of overwriting the new holder's state.
+  // lease to recovery fails here instead of overwriting the new holder's state. The audit rows
+  // go in after every other write of the transaction: the chain head's lock is then held only
+  // from there to the commit, and never while the transaction waits for another lock.
   private async updateHeld(
     trx: Transaction<Database>,
     state: IntegrationState,
     owner: string,
-    rows: NewAuditRow[],
     more: Parameters<typeof updateHeldIntegration>[3] = {},
   ): Promise<void> {
     const updated = await updateHeldIntegration(trx, state, owner, more);
     if (!updated) throw new LeaseLostError(state.integration.id);
-    await insertAuditRows(trx, rows);
   }
 
   // The one place transactions start, so every write that belongs together commits together.

@@ -58,6 +58,17 @@ export interface AuditRecordsTable {
   integration_id: string | null;
   /** Action-specific facts, JSON. */
   details: string;
+  /** Place in the hash chain; the store always writes these, null only on a foreign row. */
+  sequence: number | null;
+  previous_hash: string | null;
+  hash: string | null;
+}
+
+/** The one row (id 1) saying where the audit chain ends; writers lock it to append. */
+export interface AuditChainHeadTable {
+  id: number;
+  sequence: number;
+  hash: string;
 }
 
 /** Every table the store reads or writes. */
@@ -66,6 +77,7 @@ export interface Database {
   resource_claims: ResourceClaimsTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_records: AuditRecordsTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 /** An integrations row as written. */

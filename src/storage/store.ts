@@ -52,6 +52,43 @@ export interface AuditPage {
   nextCursor?: string;
 }
 
+/** The filters of an audit query, without its paging. */
+export type AuditFilter = Omit<AuditQuery, 'limit' | 'cursor'>;
+
+/** A stored audit record with its place in the hash chain (see src/audit/audit-chain.ts). */
+export interface ChainedAuditRecord extends AuditRecord {
+  /** 1 for the first record, one more for each after; null on a row the store did not write. */
+  sequence: number | null;
+  /** The hash of the record before it (GENESIS_HASH for the first). */
+  previousHash: string | null;
+  hash: string | null;
+}
+
+/**
+ * An audit row exactly as stored, for checking the chain: the details as their stored text,
+ * and the chain fields null where a row was put in behind the store's back.
+ */
+export interface AuditLink {
+  id: number;
+  sequence: number | null;
+  previousHash: string | null;
+  hash: string | null;
+  at: string;
+  action: string;
+  actor: string;
+  requestId: string;
+  integrationId: string | null;
+  details: string;
+}
+
+/** Where the chain ends, as the store last wrote it, in the same transaction as the records. */
+export interface AuditChainHead {
+  /** The sequence of the newest record; 0 while the trail is empty. */
+  sequence: number;
+  /** Its hash; GENESIS_HASH while the trail is empty. */
+  hash: string;
+}
+
 /** Thrown by queryAudit and listIntegrations for a cursor they did not issue. */
 export class InvalidCursorError extends Error {
   constructor() {
@@ -231,6 +268,16 @@ export interface Store {
   /** Appends audit records (one transaction). */
   appendAudit(audit: AuditEntry[]): Promise<void>;
   queryAudit(query: AuditQuery): Promise<AuditPage>;
+  /** The head of the audit chain. */
+  readAuditChainHead(): Promise<AuditChainHead>;
+  /** Up to `limit` (1..500) audit rows as stored with ids above `afterId`, oldest first. */
+  readAuditLinks(afterId: number, limit: number): Promise<AuditLink[]>;
+  /** Up to `limit` (1..500) records the filter selects with ids above `afterId`, oldest first. */
+  exportAuditPage(
+    filter: AuditFilter,
+    afterId: number,
+    limit: number,
+  ): Promise<ChainedAuditRecord[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

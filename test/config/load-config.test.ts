@@ -2,8 +2,13 @@
  * The configuration read from the environment: the defaults an operator gets, every variable
  * read, and a bad value refused with a message that names the variable and quotes no secret.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretValues } from '../../src/config.js';
+import { SCOPES as ALL_SCOPES } from '../../src/http/auth/scopes.js';
+
+const SCOPES = [...ALL_SCOPES];
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const API_TOKEN = 'tsm-api-token-do-not-print-1';
 const ACCESS_TOKEN = 'tsm-access-token-do-not-print-2';
@@ -25,7 +30,7 @@ describe('loadConfig', () => {
       tsmUrl: 'https://tsm.example.com',
       cspUrl: 'https://console.cloud.vmware.com',
       tsmCredentials: { kind: 'api-token', apiToken: API_TOKEN },
-      apiKeys: [{ name: 'portal', key: CALLER_KEY }],
+      apiKeys: [{ name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES }],
       authDisabled: false,
       allowHttpVault: false,
       callbackAllowlist: [],
@@ -37,6 +42,10 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 86_400_000,
       shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
+      vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
     });
   });
 
@@ -65,6 +74,8 @@ describe('loadConfig', () => {
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       SHUTDOWN_GRACE_MS: '1000',
       BODY_LIMIT_BYTES: '65536',
+      VAULT_PREFLIGHT: 'require',
+      VAULT_PREFLIGHT_TIMEOUT_MS: '500',
     });
 
     expect(config).toEqual({
@@ -76,8 +87,13 @@ describe('loadConfig', () => {
       cspUrl: 'https://csp.example.com',
       tsmCredentials: { kind: 'access-token', accessToken: ACCESS_TOKEN },
       apiKeys: [
-        { name: 'portal', key: CALLER_KEY },
-        { name: 'pipeline@ci', key: `${CALLER_KEY}-2` },
+        { name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES },
+        {
+          name: 'pipeline@ci',
+          key: `${CALLER_KEY}-2`,
+          sha256: sha256(`${CALLER_KEY}-2`),
+          scopes: SCOPES,
+        },
       ],
       authDisabled: false,
       allowHttpVault: true,
@@ -90,6 +106,10 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 3_600_000,
       shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
+      vaultPreflight: { mode: 'require', timeoutMs: 500 },
     });
   });
 
@@ -127,6 +147,7 @@ describe('loadConfig', () => {
     ['a short key', { API_KEYS: 'portal=short' }, 'API_KEYS'],
     ['a pair without "="', { API_KEYS: `portal:${CALLER_KEY}` }, 'API_KEYS'],
     ['a pair without a name', { API_KEYS: `=${CALLER_KEY}` }, 'API_KEYS'],
+    ['an unknown preflight mode', { VAULT_PREFLIGHT: 'strict' }, 'VAULT_PREFLIGHT'],
     ['a name given twice', { API_KEYS: `a=${CALLER_KEY},a=${CALLER_KEY}-2` }, 'API_KEYS'],
     ['a key where the name belongs', { API_KEYS: `${CALLER_KEY}=portal` }, 'API_KEYS'],
   ])('refuses %s with a ConfigError naming the variable', (_case, change, variable) => {

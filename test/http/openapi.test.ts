@@ -16,6 +16,7 @@ interface MediaType {
 
 interface Operation {
   security?: unknown[];
+  'x-required-scope'?: string;
   parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { content?: Record<string, MediaType> }>;
@@ -57,6 +58,24 @@ describe('the OpenAPI document', () => {
     expect(examples).toContainEqual(DOCUMENTATION_EXAMPLE);
     expect(post.responses['201']?.content?.['application/json']?.schema?.$ref).toBe(
       '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents the Vault preflight: the request field, its outcomes and the failed checks', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const request = post.requestBody?.content['application/json']?.schema?.properties;
+    expect(JSON.stringify(request?.vaultPreflight)).toContain('"require"');
+
+    const schemas = document.components.schemas as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    const preflight = JSON.stringify(schemas.Integration?.properties.preflight);
+    for (const documented of ['incomplete', 'not_run', 'ISSUING_CA_NOT_TRUSTED', 'VAULT_SEALED']) {
+      expect(preflight).toContain(`"${documented}"`);
+    }
+    expect(JSON.stringify(schemas.Problem?.properties.failedChecks)).toContain(
+      '"PKI_MOUNT_NOT_FOUND"',
     );
   });
 
@@ -163,6 +182,28 @@ describe('the OpenAPI document', () => {
     expect(operation(document, '/readyz', 'get').security).toEqual([]);
     expect(operation(document, '/vault-integrations', 'post').security).toBeUndefined();
     expect((document as unknown as { security: unknown }).security).toEqual([{ callerKey: [] }]);
+  });
+
+  it.each([
+    ['/vault-integrations', 'post', 'integrations:write'],
+    ['/vault-integrations', 'get', 'integrations:read'],
+    ['/vault-integrations/{id}', 'get', 'integrations:read'],
+    ['/audit-records', 'get', 'audit:read'],
+  ])('names the scope of %s %s as x-required-scope, with its 403 answer', (path, method, scope) => {
+    const documented = operation(document, path, method);
+
+    expect(documented['x-required-scope']).toBe(scope);
+    expect(Object.keys(documented.responses)).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
+  it('documents the 429 answer of the write limit on POST /vault-integrations', () => {
+    const responses = operation(document, '/vault-integrations', 'post').responses;
+
+    expect(Object.keys(responses)).toContain('429');
+  });
+
+  it('shows no scope on the probes', () => {
+    expect(operation(document, '/healthz', 'get')['x-required-scope']).toBeUndefined();
   });
 
   it('serves a browsable page at /docs', async () => {

@@ -205,10 +205,17 @@ describe('rolling back when a step fails for good', () => {
         accounts: ['my-vault-account'],
         cas: [],
       });
-      const listed = await own.call('GET', '/vault-integrations?status=rollback_failed');
-      expect((listed.body as { integrations: { id: string }[] }).integrations).toEqual([
-        expect.objectContaining({ id: body.integration.id }),
-      ]);
+      // Recovery retries it every 200 ms and it shows rolling_back while a retry runs, so on a
+      // busy machine one listing can fall inside a retry; between retries it is listed.
+      await vi.waitFor(
+        async () => {
+          const listed = await own.call('GET', '/vault-integrations?status=rollback_failed');
+          expect((listed.body as { integrations: { id: string }[] }).integrations).toEqual([
+            expect.objectContaining({ id: body.integration.id }),
+          ]);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
 
       own.sim.clearFaults();
       const recovered = await waitForStatus(own, body.integration.id, 'rolled_back');

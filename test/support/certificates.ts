@@ -27,6 +27,8 @@ export interface CertificateOptions {
   key?: KeyKind;
   /** Hash of the issuer's signature; SHA-1 needs an EC issuer (WebCrypto binds RSA hashes). */
   signatureHash?: 'SHA-256' | 'SHA-1';
+  /** subjectAltName DNS names or IP addresses, for a server certificate. */
+  hostNames?: string[];
 }
 
 /** A certificate with the key pair that can sign its children. */
@@ -68,6 +70,12 @@ export async function makeLeaf(
 /** The PEM texts of certificates joined into one bundle, in the order given. */
 export function bundleOf(...certificates: MadeCertificate[]): string {
   return certificates.map((certificate) => certificate.pem).join('');
+}
+
+/** The private key of a made certificate as PKCS#8 PEM, e.g. for a TLS server. */
+export async function privateKeyPemOf(certificate: MadeCertificate): Promise<string> {
+  const der = await webcrypto.subtle.exportKey('pkcs8', certificate.key.privateKey);
+  return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
 }
 
 /** A fresh private key as PEM: PKCS#8 by default, or the traditional RSA, EC or encrypted forms. */
@@ -151,6 +159,14 @@ async function extensions(
   ];
   const usage = options.keyUsage ?? (ca ? CA_KEY_USAGE : LEAF_KEY_USAGE);
   if (usage !== 'none') list.push(new x509.KeyUsagesExtension(usage, true));
+  if (options.hostNames !== undefined) {
+    const names = options.hostNames.map((name) =>
+      /^[0-9.]+$|:/.test(name)
+        ? { type: 'ip' as const, value: name }
+        : { type: 'dns' as const, value: name },
+    );
+    list.push(new x509.SubjectAlternativeNameExtension(names));
+  }
   return list;
 }
 

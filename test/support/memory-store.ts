@@ -7,12 +7,16 @@
 import type { Integration } from '../../src/orchestration/integration.js';
 import { LeaseLostError } from '../../src/storage/store.js';
 import type {
+  AuditChainHead,
   AuditEntry,
+  AuditFilter,
+  AuditLink,
   AuditPage,
   AuditQuery,
   AuditRecord,
   DeletionStart,
   DeletionStartOutcome,
+  ChainedAuditRecord,
   IntegrationListQuery,
   IntegrationPage,
   IntegrationStart,
@@ -31,7 +35,7 @@ import {
   storedStart,
 } from '../../src/storage/store-times.js';
 import { toStoredTime } from '../../src/storage/stored-time.js';
-import { MemoryAuditTrail } from './memory-audit-trail.js';
+import { MemoryAuditTrail, type MemoryAuditRecord } from './memory-audit-trail.js';
 import { MemoryClaimsAndKeys, type HeldClaim } from './memory-claims-and-keys.js';
 import { integrationPage, recoveryCandidates, type StoredIntegration } from './memory-queries.js';
 
@@ -218,6 +222,22 @@ export class MemoryStore implements Store {
     return this.perform(undefined, () => this.trail.page(query));
   }
 
+  readAuditChainHead(): Promise<AuditChainHead> {
+    return this.perform(undefined, () => this.trail.head());
+  }
+
+  readAuditLinks(afterId: number, limit: number): Promise<AuditLink[]> {
+    return this.perform(undefined, () => this.trail.links(afterId, limit));
+  }
+
+  exportAuditPage(
+    filter: AuditFilter,
+    afterId: number,
+    limit: number,
+  ): Promise<ChainedAuditRecord[]> {
+    return this.perform(undefined, () => this.trail.exportPage(filter, afterId, limit));
+  }
+
   ping(): Promise<void> {
     return this.perform(undefined, () => undefined);
   }
@@ -243,7 +263,7 @@ export class MemoryStore implements Store {
   }
 
   /** Keeps a version of the state and appends its records; callers have checked everything. */
-  private commit(state: IntegrationState, records: AuditRecord[]): void {
+  private commit(state: IntegrationState, records: MemoryAuditRecord[]): void {
     const id = state.integration.id;
     this.versions.set(id, [...(this.versions.get(id) ?? []), asJson(state)]);
     this.trail.append(records);

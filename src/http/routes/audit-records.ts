@@ -13,13 +13,18 @@ const DEFAULT_LIMIT = 50;
 const TIME = { pattern: ISO_8601_PATTERN, examples: ['2026-12-03T17:00:00Z'] };
 const TIME_FORM = 'ISO 8601: a date, or a date-time with Z or an offset (e.g. +01:00).';
 
+/** The filters of the query, shared with the export so both select the same records. */
+export const AUDIT_FILTERS = {
+  integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
+  actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
+  action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
+  since: Type.Optional(Type.String({ ...TIME, description: `At or after. ${TIME_FORM}` })),
+  until: Type.Optional(Type.String({ ...TIME, description: `Before. ${TIME_FORM}` })),
+};
+
 const AuditQuerySchema = Type.Object(
   {
-    integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
-    actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
-    action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
-    since: Type.Optional(Type.String({ ...TIME, description: `At or after. ${TIME_FORM}` })),
-    until: Type.Optional(Type.String({ ...TIME, description: `Before. ${TIME_FORM}` })),
+    ...AUDIT_FILTERS,
     // Optional for callers; the validator fills in the default before the handler runs.
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
@@ -39,11 +44,12 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/audit-records',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Query the audit trail',
         tags: ['audit'],
         querystring: AuditQuerySchema,
-        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
@@ -60,7 +66,7 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
 }
 
 /** A bound the store cannot use (e.g. past year 9999 once its offset is applied). */
-function outOfRange(error: RangeError): ApiError {
+export function outOfRange(error: RangeError): ApiError {
   const parameter = /^(since|until|limit)\b/.exec(error.message)?.[1] ?? '';
   return new ApiError('VALIDATION_FAILED', 'A parameter is out of range; see errors.', {
     errors: [

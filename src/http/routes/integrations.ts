@@ -111,6 +111,7 @@ export function registerIntegrationRoutes(
   app.post(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:write' },
       schema: {
         summary: 'Create a Vault CA integration in TSM',
         description:
@@ -128,7 +129,7 @@ export function registerIntegrationRoutes(
             description:
               'Prefer: respond-async: stored and running on; follow Location for its progress.',
           }),
-          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
+          ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 500, 502, 503, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
@@ -152,11 +153,15 @@ export function registerIntegrationRoutes(
   app.get(
     '/vault-integrations/:id',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'Read an integration',
         tags: ['integrations'],
         params: IntegrationParams,
-        response: { 200: Type.Ref(IntegrationSchema), ...problemResponses(400, 401, 404, 500) },
+        response: {
+          200: Type.Ref(IntegrationSchema),
+          ...problemResponses(400, 401, 403, 404, 500),
+        },
       },
     },
     async (request) => {
@@ -173,6 +178,7 @@ export function registerIntegrationRoutes(
   app.delete(
     '/vault-integrations/:id',
     {
+      config: { scope: 'integrations:write' },
       schema: {
         summary: 'Delete an integration from TSM',
         description:
@@ -189,7 +195,7 @@ export function registerIntegrationRoutes(
           202: Type.Ref(IntegrationSchema, {
             description: 'The service is stopping; recovery finishes the deletion.',
           }),
-          ...problemResponses(400, 401, 404, 409, 500, 502),
+          ...problemResponses(400, 401, 403, 404, 409, 429, 500, 502),
         },
       },
     },
@@ -207,6 +213,7 @@ export function registerIntegrationRoutes(
   app.get(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'List integrations, newest first',
         description:
@@ -215,7 +222,7 @@ export function registerIntegrationRoutes(
           'while new integrations arrive: those appear on a new first page, never on a later one.',
         tags: ['integrations'],
         querystring: ListQuery,
-        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
