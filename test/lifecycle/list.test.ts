@@ -9,6 +9,7 @@ import { expectStatus } from '../http/support/http-expectations.js';
 import type { IntegrationView, ProblemView } from './support.js';
 
 const TICKETING_KEY = 'ticketing-key-0123456789abcdef';
+const READER_KEY = 'reader-key-0123456789abcdef';
 
 interface PageView {
   integrations: IntegrationView[];
@@ -31,7 +32,9 @@ describe('listing integrations', () => {
 
   beforeEach(async () => {
     harness = await startHarness({
-      env: { API_KEYS: `portal=${CALLER_KEY},ticketing=${TICKETING_KEY}` },
+      env: {
+        API_KEYS: `portal=${CALLER_KEY},ticketing=${TICKETING_KEY},reader[integrations:read]=${READER_KEY}`,
+      },
     });
   });
   afterEach(() => harness.close());
@@ -104,6 +107,25 @@ describe('listing integrations', () => {
     expect(seen).toEqual(existing);
     const fresh = await list('limit=3');
     expect(idsOf(fresh)).toEqual(arrived);
+  });
+
+  it('lets a caller with only integrations:read list, but not delete or preview', async () => {
+    const created = await create();
+    const reader = { authorization: `Bearer ${READER_KEY}` };
+
+    const listed = await harness.call('GET', '/vault-integrations', { headers: reader });
+    const deleted = await harness.call('DELETE', `/vault-integrations/${created.id}`, {
+      headers: reader,
+    });
+    const previewed = await harness.call('POST', '/vault-integrations?dryRun=true', {
+      body: requestNumbered(99),
+      headers: reader,
+    });
+
+    expect(idsOf(expectStatus<PageView>(listed, 200))).toEqual([created.id]);
+    expect(expectStatus<ProblemView>(deleted, 403).code).toBe('INSUFFICIENT_SCOPE');
+    expect(expectStatus<ProblemView>(previewed, 403).code).toBe('INSUFFICIENT_SCOPE');
+    expect(idsOf(await list('status=succeeded'))).toEqual([created.id]);
   });
 
   it('refuses a cursor it did not issue and a malformed time, naming the parameter', async () => {
