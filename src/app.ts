@@ -23,6 +23,7 @@ import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
 import { registerHealthRoutes } from './http/routes/health.js';
+import { callbackNotifier } from './callbacks/callback-notifier.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import {
@@ -99,6 +100,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    // A callback is retried as patiently as a TSM call.
+    notifyCallback: callbackNotifier(store, config.retry),
     vaultPreflight: {
       mode: config.vaultPreflight.mode,
       check: (integration, mode) =>
@@ -110,7 +113,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   // while running integrations get SHUTDOWN_GRACE_MS to end before recovery is left to end them.
   app.addHook('onReady', () => service.startRecovery());
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
-  registerIntegrationRoutes(app, service);
+  registerIntegrationRoutes(app, service, { callbackAllowlist: config.callbackAllowlist });
   registerAuditRoutes(app, store);
   registerAuditExportRoute(app, store);
   registerAuditVerificationRoute(app, store);

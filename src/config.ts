@@ -40,6 +40,8 @@ export interface Config {
   apiKeys: ApiKey[];
   authDisabled: boolean;
   allowHttpVault: boolean;
+  /** Where a respond-async caller may be notified at the end; empty: nowhere. */
+  callbackAllowlist: URL[];
   logLevel: string;
   retry: {
     maxAttempts: number;
@@ -161,6 +163,7 @@ function toConfig(values: Environment, problems: string[]): Config {
     apiKeys,
     authDisabled,
     allowHttpVault: values.ALLOW_HTTP_VAULT === 'true',
+    callbackAllowlist: parseCallbackAllowlist(values.CALLBACK_URL_ALLOWLIST ?? '', problems),
     logLevel: values.LOG_LEVEL,
     retry: {
       maxAttempts: values.TSM_MAX_ATTEMPTS,
@@ -179,6 +182,25 @@ function toConfig(values: Environment, problems: string[]): Config {
     corsOrigins: corsOrigins(values.CORS_ORIGINS ?? '', problems),
     vaultPreflight: { mode: values.VAULT_PREFLIGHT, timeoutMs: values.VAULT_PREFLIGHT_TIMEOUT_MS },
   };
+}
+
+/** The allow-list's entries as URLs; an entry that is not an http(s) URL is a problem. */
+function parseCallbackAllowlist(text: string, problems: string[]): URL[] {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const urls: URL[] = [];
+  for (const entry of entries) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.username !== '') {
+      problems.push(
+        `CALLBACK_URL_ALLOWLIST: "${entry}" is not an http(s) URL prefix such as ` +
+          'https://hooks.example.com/tsm/.',
+      );
+    } else urls.push(url);
+  }
+  return urls;
 }
 
 /** The keys of API_KEYS and API_KEYS_FILE together; a name may appear only once in both. */

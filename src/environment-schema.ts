@@ -69,6 +69,13 @@ export const EnvironmentSchema = Type.Object({
   ),
   AUTH_DISABLED: Bool('true lets every caller in as "anonymous". Only for local development.'),
   ALLOW_HTTP_VAULT: Bool('true accepts http:// Vault URLs. Vault should be reached over TLS.'),
+  CALLBACK_URL_ALLOWLIST: Type.Optional(
+    Type.String({
+      description:
+        'URL prefixes (origin and path), separated by commas, that a Prefer: respond-async ' +
+        'caller may name in X-Callback-Url. Unset: no callbacks.',
+    }),
+  ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
       Type.Literal(level),

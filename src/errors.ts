@@ -18,6 +18,14 @@ export const ERRORS = {
     status: 409,
     title: 'A resource already exists in TSM with other content',
   },
+  INTEGRATION_NOT_DELETABLE: {
+    status: 409,
+    title: 'Only a succeeded integration (or one whose deletion failed) can be deleted',
+  },
+  CA_LABEL_IN_USE: {
+    status: 409,
+    title: 'TSM refuses to delete the CA configuration: clusters still use its CA label',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -40,6 +48,10 @@ export const ERRORS = {
   ROLLBACK_FAILED: {
     status: 502,
     title: 'A step failed and the rollback did not complete; resources remain in TSM',
+  },
+  DELETE_FAILED: {
+    status: 502,
+    title: 'The deletion did not complete; resources remain in TSM',
   },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not ready' },
   INTEGRATION_INTERRUPTED: {

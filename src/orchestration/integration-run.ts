@@ -57,7 +57,8 @@ export interface IntegrationCommand {
 }
 
 /** Where a run is; decides whether a failure needs compensations. */
-export type RunPhase = 'start' | 'preflight' | 'read' | 'plan' | 'write' | 'compensate' | 'finish';
+export type RunPhase =
+  'start' | 'preflight' | 'read' | 'plan' | 'write' | 'compensate' | 'delete' | 'finish';
 
 /** Why a run stopped before finishing: the service is stopping, or another runner took over. */
 export type HaltReason = 'shutdown' | 'lease-lost';

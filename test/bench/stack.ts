@@ -10,7 +10,8 @@ import pg from 'pg';
 import { urlInSchema } from '../storage/support/postgres-schemas.js';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { freePort, PROJECT_ROOT, startChild, type Child } from './processes.js';
+import { freePort } from '../deploy/processes.js';
+import { PROJECT_ROOT, startChild, type Child } from './processes.js';
 
 const TSC = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       apiKeys: [{ name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES }],
       authDisabled: false,
       allowHttpVault: false,
+      callbackAllowlist: [],
       logLevel: 'info',
       retry: { maxAttempts: 5, attemptTimeoutMs: 10_000, backoffBaseMs: 200, backoffMaxMs: 5_000 },
       integrationDeadlineMs: 60_000,
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       CSP_URL: 'https://csp.example.com/',
       API_KEYS: ` portal=${CALLER_KEY} , pipeline@ci=${CALLER_KEY}-2 `,
       ALLOW_HTTP_VAULT: 'true',
+      CALLBACK_URL_ALLOWLIST: 'https://hooks.example.com/tsm/',
       LOG_LEVEL: 'debug',
       TSM_MAX_ATTEMPTS: '7',
       TSM_ATTEMPT_TIMEOUT_MS: '2500',
@@ -95,6 +97,7 @@ describe('loadConfig', () => {
       ],
       authDisabled: false,
       allowHttpVault: true,
+      callbackAllowlist: [new URL('https://hooks.example.com/tsm/')],
       logLevel: 'debug',
       retry: { maxAttempts: 7, attemptTimeoutMs: 2500, backoffBaseMs: 50, backoffMaxMs: 800 },
       integrationDeadlineMs: 90_000,
@@ -184,6 +187,21 @@ describe('loadConfig', () => {
       'TSM_API_TOKEN, TSM_ACCESS_TOKEN',
       'TSM_BACKOFF_MAX_MS',
     ]);
+  });
+
+  it('reads the callback allow-list as URLs and names an entry that is not one', () => {
+    const config = loadConfig({
+      ...WITH_KEYS,
+      CALLBACK_URL_ALLOWLIST: ' https://hooks.example.com/tsm/ , http://127.0.0.1:9000/',
+    });
+    const error = configErrorOf({ ...WITH_KEYS, CALLBACK_URL_ALLOWLIST: 'ftp://x/,hooks' });
+
+    expect(config.callbackAllowlist.map((url) => url.href)).toEqual([
+      'https://hooks.example.com/tsm/',
+      'http://127.0.0.1:9000/',
+    ]);
+    expect(error.problems).toHaveLength(2);
+    expect(error.problems[0]).toMatch(/^CALLBACK_URL_ALLOWLIST: "ftp:\/\/x\/" is not/);
   });
 
   it('says only what is wrong with a short key, not that no key is set', () => {

@@ -88,6 +88,61 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '404']));
   });
 
+  it('documents the preview of POST /vault-integrations: dryRun and the plan it answers', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const plan = post.responses['200']?.content?.['application/json']?.schema;
+
+    expect(post.parameters).toContainEqual(
+      expect.objectContaining({ name: 'dryRun', in: 'query' }),
+    );
+    expect(plan?.required).toEqual(
+      expect.arrayContaining(['dryRun', 'wouldProceed', 'resources', 'warnings']),
+    );
+  });
+
+  it('documents respond-async on POST /vault-integrations: its headers and the 202', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+
+    const headers = (post.parameters ?? []).filter((parameter) => parameter.in === 'header');
+    expect(headers.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['prefer', 'x-callback-url']),
+    );
+    expect(post.responses['202']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents DELETE /vault-integrations/{id} with each of its answers', () => {
+    const remove = operation(document, '/vault-integrations/{id}', 'delete');
+
+    expect(remove.parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    );
+    expect(Object.keys(remove.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '404', '409', '502']),
+    );
+    expect(remove.responses['200']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents GET /vault-integrations with its optional filters and cursor', () => {
+    const get = operation(document, '/vault-integrations', 'get');
+    const names = [
+      'status',
+      'caLabel',
+      'actor',
+      'createdAfter',
+      'createdBefore',
+      'limit',
+      'cursor',
+    ];
+
+    const query = (get.parameters ?? []).filter((parameter) => parameter.in === 'query');
+    expect(query.map((parameter) => parameter.name).sort()).toEqual([...names].sort());
+    expect(query.filter((parameter) => parameter.required === true)).toEqual([]);
+  });
+
   it('documents GET /audit-records with its optional query parameters', () => {
     const get = operation(document, '/audit-records', 'get');
     const names = ['integrationId', 'actor', 'action', 'since', 'until', 'limit', 'cursor'];

@@ -8,7 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditFilter, ChainedAuditRecord, Store } from '../../storage/store.js';
 import { problemResponses } from '../schemas.js';
-import { AUDIT_FILTERS, outOfRange } from './audit-records.js';
+import { outOfRange } from '../query-errors.js';
+import { AUDIT_FILTERS } from './audit-records.js';
 
 /** The media type of the export: one JSON object per line. */
 export const NDJSON = 'application/x-ndjson';
