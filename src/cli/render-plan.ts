@@ -18,6 +18,12 @@ export interface PlanView {
   wouldProceed?: boolean;
   resources?: PlanEntryView[];
   warnings?: FindingView[];
+  preflight?: {
+    mode?: string;
+    outcome?: string;
+    checks?: { name?: string; outcome?: string; code?: string; detail?: string }[];
+  };
+  preflightFailure?: { code?: string; detail?: string };
 }
 
 /** The plan, one resource a line, then the warnings; the exact bodies are in --json. */
@@ -33,6 +39,7 @@ export function describePlan(plan: PlanView): string {
     );
     for (const field of entry.differingFields ?? []) lines.push(`    differs at ${field}`);
   }
+  lines.push(...preflightLines(plan));
   lines.push(verdict, 'The bodies a real run would send: --json.');
   const warnings = plan.warnings ?? [];
   if (warnings.length > 0) lines.push('Warnings:');
@@ -40,4 +47,17 @@ export function describePlan(plan: PlanView): string {
     lines.push(`  ${warning.pointer ?? ''} ${warning.code ?? ''}: ${warning.message ?? ''}`);
   }
   return lines.join('\n');
+}
+
+function preflightLines(plan: PlanView): string[] {
+  const preflight = plan.preflight;
+  if (preflight === undefined) return [];
+  const lines = [`Vault preflight (${preflight.mode ?? '?'}): ${preflight.outcome ?? '?'}`];
+  for (const check of preflight.checks ?? []) {
+    if (check.outcome === 'passed') continue;
+    lines.push(`  ${cells([check.name, 12], [check.outcome, 9])}${check.detail ?? ''}`);
+  }
+  const failure = plan.preflightFailure;
+  if (failure !== undefined) lines.push(`  ${failure.code ?? '?'}: ${failure.detail ?? ''}`);
+  return lines;
 }
