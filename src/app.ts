@@ -20,6 +20,8 @@ import { registerRequestAudit } from './http/request-audit.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerHealthRoutes } from './http/routes/health.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
+import { registerMetricsRoute } from './http/routes/metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import {
   createIntegrationService,
@@ -35,6 +37,11 @@ export interface AppParts {
   tsm: TsmClient;
   logger: FastifyBaseLogger;
   now?: () => Date;
+  /**
+   * The app's metrics, whose TSM observer the TSM client was built with. None: a fresh registry,
+   * without the TSM client's metrics.
+   */
+  metrics?: ServiceMetrics;
 }
 
 /** Request ids a caller may choose: short and printable, so they are safe in logs and headers. */
@@ -73,9 +80,14 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);
-  registerCallerAuth(app, { apiKeys: config.apiKeys, authDisabled: config.authDisabled });
+  registerCallerAuth(app, {
+    apiKeys: config.apiKeys,
+    authDisabled: config.authDisabled,
+    openedPaths: config.metricsPublic ? ['/metrics'] : [],
+  });
   refuseOtherCharsets(app);
 
+  const metrics = parts.metrics ?? createServiceMetrics();
   const service = createIntegrationService({
     tsm,
     store,
@@ -87,6 +99,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    observer: metrics.integrations,
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
@@ -95,7 +108,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
   registerIntegrationRoutes(app, service);
   registerAuditRoutes(app, store);
-  registerHealthRoutes(app, store);
+  registerHealthRoutes(app, store, tsm);
+  registerMetricsRoute(app, metrics.registry, config.metricsPublic);
   return app;
 }
 

@@ -45,6 +45,10 @@ export interface Config {
   idempotencyKeyTtlMs: number;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** Whether /metrics is served without a caller key. */
+  metricsPublic: boolean;
+  /** How long /readyz reuses its access token check. */
+  tokenCheckIntervalMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
@@ -151,6 +155,8 @@ function toConfig(values: Environment, problems: string[]): Config {
     idempotencyKeyTtlMs: values.IDEMPOTENCY_KEY_TTL_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    metricsPublic: values.METRICS_PUBLIC === 'true',
+    tokenCheckIntervalMs: values.READYZ_TOKEN_CHECK_MS,
   };
 }
 

@@ -106,4 +106,13 @@ export const EnvironmentSchema = Type.Object({
     600_000,
   ),
   BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
+  METRICS_PUBLIC: Bool(
+    'true serves /metrics without a caller key, for a scraper on an internal network.',
+  ),
+  READYZ_TOKEN_CHECK_MS: Integer(
+    'How long /readyz reuses its check that a TSM access token can be had.',
+    30_000,
+    0,
+    3_600_000,
+  ),
 });

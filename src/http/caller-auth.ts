@@ -21,6 +21,8 @@ const PUBLIC_PREFIXES = ['/docs/'];
 export interface CallerAuthOptions {
   apiKeys: readonly ApiKey[];
   authDisabled: boolean;
+  /** Paths the configuration opens beyond the public ones, e.g. /metrics. */
+  openedPaths?: readonly string[];
 }
 
 /** Installs caller authentication on every non-public route. */
@@ -29,8 +31,9 @@ export function registerCallerAuth(app: FastifyInstance, options: CallerAuthOpti
   const known = options.apiKeys.map(({ name, key }) => ({ name, digest: digest(key) }));
   app.decorateRequest('actor', 'unknown');
 
+  const opened = options.openedPaths ?? [];
   app.addHook('onRequest', (request, _reply, done) => {
-    if (isPublic(request)) return done();
+    if (isPublic(request, opened)) return done();
     if (options.authDisabled) {
       request.actor = 'anonymous';
       return done();
@@ -52,8 +55,9 @@ function unauthorized(missing: boolean): ApiError {
   );
 }
 
-function isPublic(request: FastifyRequest): boolean {
+function isPublic(request: FastifyRequest, opened: readonly string[]): boolean {
   const path = request.url.split('?')[0] ?? '';
+  if (opened.includes(path)) return true;
   return PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
 }
 

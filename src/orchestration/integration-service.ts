@@ -17,6 +17,7 @@ import type {
 } from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration } from './integration.js';
+import type { IntegrationObserver } from './integration-observer.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
@@ -53,6 +54,8 @@ export interface IntegrationServiceDeps {
   recoveryIntervalMs: number;
   idempotencyKeyTtlMs: number;
   allowHttpVault: boolean;
+  /** Learns how runs, rollbacks, sweeps and repeated keys end; the service's metrics. */
+  observer?: IntegrationObserver;
 }
 
 /** The integration use cases, bound to their dependencies. */
@@ -137,17 +140,30 @@ async function create(
       if (refusal.reason === 'claimed') {
         return { kind: 'in-progress', integrationId: refusal.heldBy, claim: refusal.claim };
       }
-      return answerForKey(deps.store, refusal.existing, fingerprint);
+      const answer = await answerForKey(deps.store, refusal.existing, fingerprint);
+      deps.observer?.keyAnswered(KEY_ANSWERS[answer.kind]);
+      return answer;
     }
   }
 }
+
+type KeyOutcome =
+  | { kind: 'replayed'; integration: Integration }
+  | { kind: 'key-reused' | 'in-progress'; integrationId: string };
+
+/** How the metrics name each answer to a repeated key. */
+const KEY_ANSWERS = {
+  replayed: 'replayed',
+  'key-reused': 'key_reused',
+  'in-progress': 'in_progress',
+} as const;
 
 /** What a repeated Idempotency-Key gets: a replay, a refusal, or "still running". */
 async function answerForKey(
   store: Store,
   existing: IdempotencyKey,
   fingerprint: string,
-): Promise<CreateOutcome> {
+): Promise<KeyOutcome> {
   if (existing.fingerprint !== fingerprint) {
     return { kind: 'key-reused', integrationId: existing.integrationId };
   }
