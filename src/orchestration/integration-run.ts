@@ -18,10 +18,7 @@ import {
 } from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration, ResourceOutcome, ResourceReport } from './integration.js';
-import {
-  SILENT_INTEGRATION_OBSERVER,
-  type IntegrationObserver,
-} from './integration-observer.js';
+import { SILENT_INTEGRATION_OBSERVER, type IntegrationObserver } from './integration-observer.js';
 import type { JournalEntry } from './journal.js';
 
 /**

@@ -28,13 +28,7 @@ import {
   writeAnswer,
   type Interpret,
 } from './tsm-answers.js';
-import type {
-  TsmAttempt,
-  TsmCallOptions,
-  TsmClient,
-  TsmFailure,
-  TsmResult,
-} from './types.js';
+import type { TsmAttempt, TsmCallOptions, TsmClient, TsmFailure, TsmResult } from './types.js';
 
 /** What the client is built from. */
 export interface TsmClientOptions {
@@ -181,7 +175,12 @@ function runTsm<T>(
   const { kind, method, body } = request;
   const path = context.tsm.pathPrefix + request.path;
   const headers = tsmHeaders(context, options.requestId, token, body !== undefined);
-  const httpRequest: HttpRequest = { method, path, headers, ...(body === undefined ? {} : { body }) };
+  const httpRequest: HttpRequest = {
+    method,
+    path,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  };
   const redact = (text: string) => context.redactor.redact(text);
   const run = {
     target: 'tsm' as const,

@@ -74,6 +74,22 @@ describe('/metrics after real integrations', () => {
     ).toBe(1);
   });
 
+  it('counts a token renewal when TSM refuses an expired access token', async () => {
+    expect((await create()).status).toBe(201);
+    // Forgets the resources and expires the token the client holds.
+    harness.sim.reset();
+    const before = (await scrape(harness)).samples;
+
+    expect((await create()).status).toBe(201);
+
+    const after = (await scrape(harness)).samples;
+    const grew = (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(grew(`${P}csp_token_exchanges_total`, { result: 'obtained' })).toBe(1);
+    const refused = { resource: 'caBundle', method: 'GET', status: '401' };
+    expect(grew(`${P}tsm_attempt_duration_seconds_count`, refused)).toBe(1);
+  });
+
   it('counts what a recovery sweep finished after a failed rollback', async () => {
     harness.sim.injectFault({ method: 'PUT', path: CA_PATH, status: 400 });
     harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 400 });
