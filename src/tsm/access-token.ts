@@ -132,6 +132,7 @@ class ExchangedToken implements AccessTokenSource {
     const forCaller = attemptsWhileWaiting(request);
     const obtainedAt = tools.now();
     const path = csp.pathPrefix + CSP_AUTHORIZE_PATH;
+    const runLogger = logger.child({ reqId: request.requestId });
     const run = {
       target: 'csp' as const,
       method: 'POST' as const,
@@ -142,13 +143,19 @@ class ExchangedToken implements AccessTokenSource {
         observer.attempt('accessToken', attempt);
         forCaller?.(attempt);
       },
-      logger: logger.child({ reqId: request.requestId }),
+      logger: runLogger,
       attempt: async ({ signal }: { signal: AbortSignal }) =>
         interpretGrant(await exchange(csp.dispatcher, this.#request(path, request), signal)),
     };
     const result = await runWithRetry(run, retry, tools);
     observer.tokenExchange(result.ok);
-    if (!result.ok) return { ok: false, failure: result.failure };
+    if (!result.ok) {
+      // A refused API token stays refused until an operator replaces it; anything else passes.
+      if (result.failure.kind === 'auth') {
+        runLogger.error({ reason: result.failure.message }, 'csp refused the api token');
+      }
+      return { ok: false, failure: result.failure };
+    }
 
     this.#options.redactor.remember(result.value.token);
     this.#cached = { token: result.value.token, renewAt: renewalTime(obtainedAt, result.value) };

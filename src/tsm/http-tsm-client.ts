@@ -137,7 +137,11 @@ async function callRenewingToken<T>(
   if (!token.ok) return failedBeforeTsm(token.failure, 0, false);
 
   const first = await runTsm(context, request, interpret, options, token.token, 1);
-  if (first.ok || !isTokenRefusal(first.failure) || !context.tokens.renewable) return first;
+  if (first.ok || !isTokenRefusal(first.failure)) return first;
+  if (!context.tokens.renewable) {
+    logTokenRefused(context, options, 'fixed');
+    return first;
+  }
 
   context.tokens.invalidate(token.token);
   return retryWithFreshToken(context, request, interpret, options, first);
@@ -158,10 +162,23 @@ async function retryWithFreshToken<T>(
   const second = await runTsm(context, request, interpret, options, fresh.token, next);
   if (second.ok) return second;
 
-  const failure: TsmFailure = isTokenRefusal(second.failure)
+  const refused = isTokenRefusal(second.failure);
+  if (refused) logTokenRefused(context, options, 'renewed');
+  const failure: TsmFailure = refused
     ? { kind: 'auth', message: 'TSM refused a freshly renewed access token' }
     : second.failure;
   return { ...second, failure, uncertain: second.uncertain || first.uncertain };
+}
+
+/** A token TSM refuses for good needs an operator: a new token, or a role for its user. */
+function logTokenRefused(
+  context: ClientContext,
+  options: TsmCallOptions,
+  token: 'fixed' | 'renewed',
+): void {
+  context.logger
+    .child({ reqId: options.requestId })
+    .error({ token }, 'tsm refused the access token');
 }
 
 function runTsm<T>(

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../support/service-harness.js';
-import { ACCOUNT_PATH, CA_PATH, documentationRequest } from '../support/requests.js';
+import { ACCOUNT_PATH, CA_PATH, documentationRequest, tsmCalls } from '../support/requests.js';
 import { linesSince, type LogLine } from './support/log-lines.js';
 
 const WARN = 40;
@@ -164,4 +164,44 @@ describe('the log lines of recovery', () => {
   function named(lines: LogLine[], msg: string): LogLine[] {
     return lines.filter((line) => line.msg === msg);
   }
+});
+
+describe('the error lines an operator must act on', () => {
+  const created = async (env: Record<string, string>, requestId: string) => {
+    const harness = await startHarness({ env: { RECOVERY_INTERVAL_MS: '600000', ...env } });
+    try {
+      const from = harness.logLines.length;
+      const answer = await harness.call('POST', '/vault-integrations', {
+        body: documentationRequest(),
+        headers: { 'x-request-id': requestId },
+      });
+      const lines = linesSince(harness.logLines, from);
+      const refusals = tsmCalls(harness.sim).filter((call) => call.endsWith(' 401')).length;
+      return { answer, errors: lines.filter((line) => line.level >= ERROR), lines, refusals };
+    } finally {
+      await harness.close();
+    }
+  };
+
+  it('names an API token CSP refuses, once per exchange, without the token', async () => {
+    const revoked = 'revoked-api-token-0123456789';
+    const { answer, errors, lines } = await created({ TSM_API_TOKEN: revoked }, 'CHG-logs-7');
+
+    expect(answer.body).toMatchObject({ code: 'TSM_AUTH_FAILED' });
+    expect(errors.map((line) => [line.msg, line.reqId, line.reason])).toEqual([
+      ['csp refused the api token', 'CHG-logs-7', 'CSP refused the API token (invalid_grant)'],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(revoked);
+  });
+
+  it('names a fixed access token TSM refuses, once per refused call', async () => {
+    const env = { TSM_API_TOKEN: '', TSM_ACCESS_TOKEN: 'stale-access-token-0123456789' };
+    const { answer, errors, refusals } = await created(env, 'CHG-logs-8');
+
+    expect(answer.body).toMatchObject({ code: 'TSM_AUTH_FAILED' });
+    expect(refusals).toBeGreaterThan(0);
+    expect(errors.map((line) => [line.msg, line.reqId, line.token])).toEqual(
+      Array(refusals).fill(['tsm refused the access token', 'CHG-logs-8', 'fixed']),
+    );
+  });
 });
