@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 86_400_000,
       shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
+      metricsPublic: false,
+      tokenCheckIntervalMs: 30_000,
     });
   });
 
@@ -63,6 +65,8 @@ describe('loadConfig', () => {
       IDEMPOTENCY_KEY_TTL_MS: '3600000',
       SHUTDOWN_GRACE_MS: '1000',
       BODY_LIMIT_BYTES: '65536',
+      METRICS_PUBLIC: 'true',
+      READYZ_TOKEN_CHECK_MS: '5000',
     });
 
     expect(config).toEqual({
@@ -87,6 +91,8 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 3_600_000,
       shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
+      metricsPublic: true,
+      tokenCheckIntervalMs: 5_000,
     });
   });
 
