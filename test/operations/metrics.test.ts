@@ -132,6 +132,23 @@ describe('/metrics after real integrations', () => {
     expect(text).not.toMatch(/sim-access-token|Bearer/i);
   });
 
+  it('leaves scrapes out of the audit trail, as it does probes', async () => {
+    await harness.call('GET', '/metrics', { headers: { 'x-request-id': 'scrape-audit-1' } });
+    await harness.call('GET', '/vault-integrations', {
+      headers: { 'x-request-id': 'listing-audit-1' },
+    });
+
+    // A request's record is written just after its answer: wait for the later one.
+    const requestIds = await vi.waitFor(async () => {
+      const trail = await harness.call('GET', '/audit-records?action=http.request&limit=500');
+      const records = (trail.body as { records: { requestId: string }[] }).records;
+      const ids = records.map((record) => record.requestId);
+      expect(ids).toContain('listing-audit-1');
+      return ids;
+    });
+    expect(requestIds).not.toContain('scrape-audit-1');
+  });
+
   it('asks for the caller key by default', async () => {
     const answer = await harness.call('GET', '/metrics', { headers: { authorization: '' } });
 
