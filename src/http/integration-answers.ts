@@ -5,6 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import { ApiError, ERRORS, type ErrorCode } from '../errors.js';
 import type { Integration } from '../orchestration/integration.js';
+import type { HaltReason } from '../orchestration/integration-run.js';
 import type { CreateOutcome } from '../orchestration/integration-service.js';
 
 /** Longest Idempotency-Key accepted, as the header's specification drafts suggest. */
@@ -53,12 +54,9 @@ export function answerCreate(outcome: CreateOutcome, reply: FastifyReply): Fasti
       throw inProgress(outcome.integrationId, outcome.claim);
     case 'halted':
       reply.header('location', locationOf(outcome.integration)).header('retry-after', '30');
-      throw new ApiError(
-        'INTEGRATION_INTERRUPTED',
-        'The service is stopping; recovery rolls this integration back. Send the request again ' +
-          'in a moment, with the same Idempotency-Key if you used one.',
-        { integration: outcome.integration },
-      );
+      throw new ApiError('INTEGRATION_INTERRUPTED', interruptedDetail(outcome.reason), {
+        integration: outcome.integration,
+      });
     case 'replayed':
       reply.header('idempotent-replayed', 'true');
       return answerIntegration(outcome.integration, reply, outcome.integration.requestId);
@@ -106,4 +104,14 @@ function describeErrors(count: number): string {
   return count === 1
     ? 'The request has one problem; see errors.'
     : `The request has ${count} problems; see errors.`;
+}
+
+/** Why the run stopped before its end, and what the caller does now. */
+function interruptedDetail(reason: HaltReason): string {
+  const why =
+    reason === 'shutdown'
+      ? 'The service is stopping; recovery rolls this integration back.'
+      : 'This replica was too slow to renew its lease on the integration, so another ' +
+        "replica's recovery rolls it back.";
+  return `${why} Send the request again in a moment, with the same Idempotency-Key if you used one.`;
 }

@@ -18,6 +18,7 @@ import type {
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration } from './integration.js';
 import type { IntegrationObserver } from './integration-observer.js';
+import type { HaltReason } from './integration-run.js';
 import { RecoverySweeper } from './recovery-sweeper.js';
 import { RunRegistry } from './run-registry.js';
 import { runIntegration, type IntegrationRunnerDeps, type RunLogger } from './run-integration.js';
@@ -34,12 +35,13 @@ export interface CallContext {
 /**
  * The result of a create. invalid: refused by validation, nothing stored. finished: run to a
  * terminal status. replayed: the key's earlier integration, finished. halted: the service is
- * stopping; recovery rolls it back. key-reused: the key came with another request.
+ * stopping, or this replica lost the integration's lease (`reason`); recovery rolls it back. key-reused: the key came with another request.
  * in-progress: the key's integration, or another one holding `claim`, is still running.
  */
 export type CreateOutcome =
   | { kind: 'invalid'; errors: FieldError[]; warnings: Warning[] }
-  | { kind: 'finished' | 'replayed' | 'halted'; integration: Integration }
+  | { kind: 'finished' | 'replayed'; integration: Integration }
+  | { kind: 'halted'; integration: Integration; reason: HaltReason }
   | { kind: 'key-reused'; integrationId: string }
   | { kind: 'in-progress'; integrationId: string; claim?: ResourceClaim };
 
@@ -134,7 +136,7 @@ async function create(
     case 'finished':
       return { kind: 'finished', integration: outcome.integration };
     case 'halted':
-      return { kind: 'halted', integration: outcome.integration };
+      return { kind: 'halted', integration: outcome.integration, reason: outcome.reason };
     case 'not-started': {
       const refusal = outcome.refusal;
       if (refusal.reason === 'claimed') {

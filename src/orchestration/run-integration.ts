@@ -149,10 +149,14 @@ async function forwardPhases(
 
 /**
  * Leaves a halted integration to recovery. On shutdown the lease is given up so recovery (here
- * after a restart, or on another replica) may start at once; a lost lease is another runner's now.
+ * after a restart, or on another replica) may start at once, and the trail says why. A lost lease
+ * is another runner's now, and so is the trail: that runner may already have ended the
+ * integration, and a record appended here would follow its end; recovery's own records say it
+ * took over.
  */
 async function handOver(run: IntegrationRun, reason: HaltReason): Promise<void> {
   run.logger.warn({ reason, phase: run.phase }, 'integration left to recovery');
+  if (reason === 'lease-lost') return;
   const { store, owner } = run.deps;
   try {
     const audit = run.takeAudit();
@@ -164,7 +168,7 @@ async function handOver(run: IntegrationRun, reason: HaltReason): Promise<void> 
       details: { reason, phase: run.phase },
     });
     await store.appendAudit(audit);
-    if (reason === 'shutdown') await store.releaseLease(run.integration.id, owner);
+    await store.releaseLease(run.integration.id, owner);
   } catch (error) {
     // The lease then simply expires, and recovery starts a little later.
     run.logger.error({ err: error }, 'integration not handed over');

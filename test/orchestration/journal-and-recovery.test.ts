@@ -208,6 +208,8 @@ describe('a run that is halted', () => {
     expect(outcome).toMatchObject({ kind: 'halted', reason: 'lease-lost' });
     expect(world.tsm.callNames().slice(3)).toEqual(['PUT caBundle', 'PUT account']);
     expect(world.store.leaseOf(INTEGRATION_ID)?.owner).toBe('other');
+    // The trail is the new owner's now: nothing of the halted runner may follow its records.
+    expect(world.audit().map(({ action }) => action)).not.toContain('integration.handed_over');
   });
 });
 

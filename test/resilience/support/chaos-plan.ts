@@ -124,12 +124,28 @@ const RECIPES: Record<string, Recipe> = {
   },
 };
 
-/** `count` cases drawn from `random`. */
-export function planChaos(random: SeededRandom, count: number): ChaosCase[] {
-  return Array.from({ length: count }, (_, index) => planCase(random, `chaos-${index}`));
+/** How the cases are drawn, beyond the seed. */
+export interface ChaosPlanOptions {
+  /**
+   * Slow the first read of a pair sent at once, so that the second arrives while the first runs
+   * (the default); false when the runner holds that read itself, until the second is answered.
+   */
+  slowPairedReads?: boolean;
 }
 
-function planCase(random: SeededRandom, name: string): ChaosCase {
+/** `count` cases drawn from `random`. */
+export function planChaos(
+  random: SeededRandom,
+  count: number,
+  options: ChaosPlanOptions = {},
+): ChaosCase[] {
+  const slowPairedReads = options.slowPairedReads ?? true;
+  return Array.from({ length: count }, (_, index) =>
+    planCase(random, `chaos-${index}`, slowPairedReads),
+  );
+}
+
+function planCase(random: SeededRandom, name: string, slowPairedReads: boolean): ChaosCase {
   const chaos: ChaosCase = {
     name,
     request: namedRequest(name),
@@ -141,7 +157,7 @@ function planCase(random: SeededRandom, name: string): ChaosCase {
   if (random.chance(0.15)) {
     chaos.duplicate = random.pick(['same-key', 'no-key', 'retry'] as const);
   }
-  if (chaos.duplicate === 'same-key' || chaos.duplicate === 'no-key') {
+  if (slowPairedReads && (chaos.duplicate === 'same-key' || chaos.duplicate === 'no-key')) {
     // The first read of the pair is slowed, so the second arrives while the first still runs.
     const caPath = tsmPathOf(chaos.request, 'certificateAuthority');
     chaos.faults.push({ method: 'GET', path: caPath, delayMs: 500 });

@@ -28,7 +28,7 @@ export async function runChaos(
   book: ExpectationBook,
   concurrency: number,
 ): Promise<CaseOutcome[]> {
-  const stopLateFaults = prepare(target.sim, cases, book);
+  const stopLateFaults = prepareCases(target.sim, cases, book);
   const outcomes: CaseOutcome[] = [];
   const queue = [...cases];
   const worker = async (): Promise<void> => {
@@ -44,8 +44,15 @@ export async function runChaos(
   return outcomes;
 }
 
-/** Seeds, faults and the expected bodies of every case; late faults wait for their call. */
-function prepare(sim: Simulator, cases: ChaosCase[], book: ExpectationBook): () => void {
+/**
+ * Seeds, faults and the expected bodies of every case; late faults wait for their call. The
+ * returned function stops waiting for them.
+ */
+export function prepareCases(
+  sim: Simulator,
+  cases: ChaosCase[],
+  book: ExpectationBook,
+): () => void {
   const late = new Map<string, LateFault[]>();
   for (const chaos of cases) {
     book.expectRequest(chaos.request);
@@ -64,17 +71,28 @@ function prepare(sim: Simulator, cases: ChaosCase[], book: ExpectationBook): () 
 }
 
 async function send(target: ChaosTarget, chaos: ChaosCase): Promise<CallerAnswer[]> {
-  const one = () =>
-    callService(target.url, 'POST', '/vault-integrations', {
-      body: chaos.request,
-      callerKey: target.callerKey,
-      idempotencyKey: chaos.idempotencyKey,
-    }).catch((error: unknown): CallerAnswer => ({
-      status: 0,
-      headers: {},
-      body: { detail: error instanceof Error ? error.message : String(error) },
-    }));
+  const one = () => postCase(target.url, target.callerKey, chaos);
   if (chaos.duplicate === undefined) return [await one()];
   if (chaos.duplicate === 'retry') return [await one(), await one()];
   return await Promise.all([one(), one()]);
+}
+
+/**
+ * POSTs the case's request with its Idempotency-Key. A connection that broke without an answer
+ * is status 0, with the error as its detail: a caller whose service died sees no more than that.
+ */
+export function postCase(
+  url: string,
+  callerKey: string,
+  { request, idempotencyKey }: Pick<ChaosCase, 'request' | 'idempotencyKey'>,
+): Promise<CallerAnswer> {
+  return callService(url, 'POST', '/vault-integrations', {
+    body: request,
+    callerKey,
+    idempotencyKey,
+  }).catch((error: unknown): CallerAnswer => ({
+    status: 0,
+    headers: {},
+    body: { detail: error instanceof Error ? error.message : String(error) },
+  }));
 }

@@ -31,7 +31,8 @@ export interface DatabaseSnapshot {
   idempotencyKeys: { actor: string; key: string; integrationId: string }[];
 }
 
-interface RawIntegration {
+/** An integrations row as either engine returns it. */
+export interface RawIntegration {
   document: string;
   journal: string;
   lease_owner: string | null;
@@ -77,7 +78,8 @@ export function integrationRow(dbPath: string, id: string): IntegrationRow {
   return row;
 }
 
-function toIntegrationRow(raw: RawIntegration): IntegrationRow {
+/** The row as the tests read it: the document and journal parsed. */
+export function toIntegrationRow(raw: RawIntegration): IntegrationRow {
   return {
     integration: JSON.parse(raw.document) as Integration,
     journal: JSON.parse(raw.journal) as JournalEntry[],
@@ -93,6 +95,13 @@ function auditActionsOf(db: SqliteDatabase.Database): Map<string, string[]> {
         'WHERE integration_id IS NOT NULL ORDER BY id',
     )
     .all();
+  return groupAuditActions(rows);
+}
+
+/** Audit actions grouped by integration, in the order given (oldest first). */
+export function groupAuditActions(
+  rows: { integrationId: string; action: string }[],
+): Map<string, string[]> {
   const byIntegration = new Map<string, string[]>();
   for (const { integrationId, action } of rows) {
     const actions = byIntegration.get(integrationId) ?? [];

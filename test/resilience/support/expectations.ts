@@ -21,6 +21,11 @@ export interface ResourceExpectation {
   prior?: ResourceJson;
   /** The body an integration writes; undefined for a resource it only references. */
   desired?: ResourceJson;
+  /**
+   * The body each request writes, by its CA label: requests in conflict write other bodies to
+   * one resource, and the one that succeeded decides which TSM must hold.
+   */
+  desiredByLabel?: Map<string, ResourceJson>;
 }
 
 /** Expected versions by TSM resource, filled from the test's requests and seeds. */
@@ -34,8 +39,13 @@ export class ExpectationBook {
       now: new Date(),
     });
     if (!validated.ok) throw new Error(`not a valid request: ${JSON.stringify(validated.errors)}`);
+    const label = validated.integration.certificateAuthority.label;
     for (const planned of planResources(validated.integration)) {
-      this.entry(COLLECTION_OF[planned.kind], planned.id).desired = planned.body;
+      const entry = this.entry(COLLECTION_OF[planned.kind], planned.id);
+      entry.desired = planned.body;
+      if (planned.body === undefined) continue;
+      entry.desiredByLabel ??= new Map();
+      entry.desiredByLabel.set(label, planned.body);
     }
   }
 
@@ -48,6 +58,16 @@ export class ExpectationBook {
   /** The expected versions of one resource (both undefined for one the test never mentioned). */
   of(collection: ResourceCollection, id: string): ResourceExpectation {
     return this.byResource.get(keyOf(collection, id)) ?? {};
+  }
+
+  /** The body the request with this CA label writes to a resource; else the last one expected. */
+  desiredFor(
+    collection: ResourceCollection,
+    id: string,
+    caLabel: string,
+  ): ResourceJson | undefined {
+    const expected = this.of(collection, id);
+    return expected.desiredByLabel?.get(caLabel) ?? expected.desired;
   }
 
   private entry(collection: ResourceCollection, id: string): ResourceExpectation {

@@ -5,8 +5,12 @@
  * violations as sentences, so a failing test prints every one of them at once.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Integration, ResourceReport } from '../../../src/orchestration/integration.js';
-import type { ResourceJson, Simulator } from '../../../src/simulator/index.js';
+import type {
+  Integration,
+  LeftoverResource,
+  ResourceReport,
+} from '../../../src/orchestration/integration.js';
+import type { ResourceCollection, ResourceJson, Simulator } from '../../../src/simulator/index.js';
 import type { DatabaseSnapshot, IntegrationRow } from './database-view.js';
 import { COLLECTION_OF, type ExpectationBook } from './expectations.js';
 
@@ -109,13 +113,19 @@ function claimViolations(snapshot: DatabaseSnapshot): string[] {
     });
 }
 
+/** One integration's report on one resource. */
+interface Touch {
+  report: ResourceReport;
+  integration: Integration;
+}
+
 /** Each resource an integration touched holds the version its integrations' ends call for. */
 function tsmViolations(
   snapshot: DatabaseSnapshot,
   sim: Simulator,
   book: ExpectationBook,
 ): string[] {
-  const touching = new Map<string, { report: ResourceReport; integration: Integration }[]>();
+  const touching = new Map<string, Touch[]>();
   for (const { integration } of snapshot.integrations) {
     for (const report of integration.resources) {
       const key = `${COLLECTION_OF[report.kind]}/${report.id}`;
@@ -128,7 +138,7 @@ function tsmViolations(
     if (first === undefined) continue;
     const collection = COLLECTION_OF[first.report.kind];
     const held = sim.resource(collection, first.report.id);
-    const allowed = allowedVersions(touches, book.of(collection, first.report.id));
+    const allowed = allowedVersions(touches, book, collection, first.report.id);
     if (!allowed.some((version) => isDeepStrictEqual(version, held))) {
       const ends = touches.map(({ integration }) => `${integration.id} ${integration.status}`);
       found.push(`${key} ${describe(held)} after ${ends.join(', ')}`);
@@ -138,24 +148,36 @@ function tsmViolations(
 }
 
 /**
- * All of it or none of it: the written body once one of its integrations succeeded (what it only
+ * All of it or none of it: the body one of its succeeded integrations wrote (what it only
  * referenced stays as it was); what a failed rollback says it left; otherwise the prior version.
  */
 function allowedVersions(
-  touches: { report: ResourceReport; integration: Integration }[],
-  expected: { prior?: ResourceJson; desired?: ResourceJson },
+  touches: Touch[],
+  book: ExpectationBook,
+  collection: ResourceCollection,
+  id: string,
 ): (ResourceJson | undefined)[] {
-  const succeeded = touches.find(({ integration }) => integration.status === 'succeeded');
-  if (succeeded !== undefined) {
-    return [succeeded.report.outcome === 'referenced' ? expected.prior : expected.desired];
+  const prior = book.of(collection, id).prior;
+  const desiredBy = (integration: Integration) =>
+    book.desiredFor(collection, id, integration.caLabel);
+  const succeeded = touches.filter(({ integration }) => integration.status === 'succeeded');
+  if (succeeded.length > 0) {
+    return succeeded.map(({ report, integration }) =>
+      report.outcome === 'referenced' ? prior : desiredBy(integration),
+    );
   }
-  const left = touches.flatMap(({ report, integration }) =>
-    (integration.leftInTsm ?? []).filter((leftover) => leftover.kind === report.kind),
+  const leaving = touches.filter((touch) => leftoversOf(touch).length > 0);
+  const left = leaving.map(({ integration }) => desiredBy(integration));
+  const unverified = leaving.some((touch) =>
+    leftoversOf(touch).some((leftover) => leftover.state === 'unverified'),
   );
-  if (left.some((leftover) => leftover.state === 'unverified')) {
-    return [expected.prior, expected.desired];
-  }
-  return left.length > 0 ? [expected.desired] : [expected.prior];
+  if (unverified) return [prior, ...left];
+  return left.length > 0 ? left : [prior];
+}
+
+/** What the touching integration's failed rollback says it left of this resource. */
+function leftoversOf({ report, integration }: Touch): LeftoverResource[] {
+  return (integration.leftInTsm ?? []).filter((leftover) => leftover.kind === report.kind);
 }
 
 function describe(held: ResourceJson | undefined): string {
