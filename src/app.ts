@@ -25,6 +25,8 @@ import { registerAuditVerificationRoute } from './http/routes/audit-verification
 import { registerHealthRoutes } from './http/routes/health.js';
 import { callbackNotifier } from './callbacks/callback-notifier.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
+import { registerMetricsRoute } from './http/routes/metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import {
   createIntegrationService,
@@ -41,6 +43,11 @@ export interface AppParts {
   tsm: TsmClient;
   logger: FastifyBaseLogger;
   now?: () => Date;
+  /**
+   * The app's metrics, whose TSM observer the TSM client was built with. None: a fresh registry,
+   * without the TSM client's metrics.
+   */
+  metrics?: ServiceMetrics;
 }
 
 /** Request ids a caller may choose: short and printable, so they are safe in logs and headers. */
@@ -85,10 +92,12 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     apiKeys: config.apiKeys,
     jwt: config.jwt,
     authDisabled: config.authDisabled,
+    openedPaths: config.metricsPublic ? ['/metrics'] : [],
   });
   await registerWriteRateLimit(app, config.rateLimitPerMinute);
   refuseOtherCharsets(app);
 
+  const metrics = parts.metrics ?? createServiceMetrics();
   const service = createIntegrationService({
     tsm,
     store,
@@ -107,6 +116,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
       check: (integration, mode) =>
         runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
     },
+    observer: metrics.integrations,
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
@@ -117,7 +127,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   registerAuditRoutes(app, store);
   registerAuditExportRoute(app, store);
   registerAuditVerificationRoute(app, store);
-  registerHealthRoutes(app, store);
+  registerHealthRoutes(app, store, tsm);
+  registerMetricsRoute(app, metrics.registry, config.metricsPublic);
   return app;
 }
 

@@ -63,6 +63,10 @@ export interface Config {
   corsOrigins: string[];
   /** The Vault preflight: the service's mode (a floor for requests) and each check's bound. */
   vaultPreflight: { mode: PreflightMode; timeoutMs: number };
+  /** Whether /metrics is served without a caller key. */
+  metricsPublic: boolean;
+  /** How long /readyz reuses its access token check. */
+  tokenCheckIntervalMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
@@ -181,6 +185,8 @@ function toConfig(values: Environment, problems: string[]): Config {
     rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     corsOrigins: corsOrigins(values.CORS_ORIGINS ?? '', problems),
     vaultPreflight: { mode: values.VAULT_PREFLIGHT, timeoutMs: values.VAULT_PREFLIGHT_TIMEOUT_MS },
+    metricsPublic: values.METRICS_PUBLIC === 'true',
+    tokenCheckIntervalMs: values.READYZ_TOKEN_CHECK_MS,
   };
 }
 

@@ -153,4 +153,13 @@ export const EnvironmentSchema = Type.Object({
     100,
     30_000,
   ),
+  METRICS_PUBLIC: Bool(
+    'true serves /metrics without a caller key, for a scraper on an internal network.',
+  ),
+  READYZ_TOKEN_CHECK_MS: Integer(
+    'How long /readyz reuses its check that a TSM access token can be had.',
+    30_000,
+    0,
+    3_600_000,
+  ),
 });

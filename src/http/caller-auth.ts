@@ -26,6 +26,8 @@ export interface CallerAuthOptions {
   apiKeys: readonly ApiKey[];
   jwt: JwtSettings | undefined;
   authDisabled: boolean;
+  /** Paths the configuration opens beyond the public ones, e.g. /metrics. */
+  openedPaths?: readonly string[];
 }
 
 /** Installs caller authentication and the scope check on every non-public route. */
@@ -34,9 +36,10 @@ export function registerCallerAuth(app: FastifyInstance, options: CallerAuthOpti
   app.decorateRequest('actor', 'unknown');
   app.addHook('onRoute', requireDeclaredScope);
 
+  const opened = options.openedPaths ?? [];
   app.addHook('onRequest', async (request) => {
     // A CORS preflight carries no credentials by design; it reaches no handler either.
-    if (isPublic(request) || request.method === 'OPTIONS') return;
+    if (isPublic(request, opened) || request.method === 'OPTIONS') return;
     const caller = options.authDisabled
       ? { actor: 'anonymous', scopes: [...SCOPES] }
       : await identify(request);
@@ -104,8 +107,9 @@ function unauthorized(detail: string): ApiError {
   return new ApiError('UNAUTHORIZED', detail);
 }
 
-function isPublic(request: FastifyRequest): boolean {
-  return isPublicPath(request.url.split('?')[0] ?? '');
+function isPublic(request: FastifyRequest, opened: readonly string[]): boolean {
+  const path = request.url.split('?')[0] ?? '';
+  return opened.includes(path) || isPublicPath(path);
 }
 
 function isPublicPath(path: string): boolean {

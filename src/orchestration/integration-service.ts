@@ -18,6 +18,7 @@ import type {
 import type { TsmClient } from '../tsm/types.js';
 import { deleteIntegration, type DeleteOutcome } from './deletion.js';
 import type { Integration } from './integration.js';
+import type { IntegrationObserver } from './integration-observer.js';
 import type { HaltReason } from './integration-run.js';
 import { previewIntegration, type PreviewOutcome } from './preview.js';
 import type { PreflightSettings } from './preflight.js';
@@ -76,6 +77,8 @@ export interface IntegrationServiceDeps {
   notifyCallback: NotifyCallback;
   /** The Vault preflight; absent: off. */
   vaultPreflight?: PreflightSettings;
+  /** Learns how runs, rollbacks, sweeps and repeated keys end; the service's metrics. */
+  observer?: IntegrationObserver;
 }
 
 /** The integration use cases, bound to their dependencies. */
@@ -164,7 +167,7 @@ async function create(
         onStarted,
       },
     );
-  if (context.respondAsync === undefined) return answerFor(deps.store, await run(), fingerprint);
+  if (context.respondAsync === undefined) return answerFor(deps, await run(), fingerprint);
 
   const { callbackUrl } = context.respondAsync;
   const started = await runInBackground(
@@ -176,15 +179,15 @@ async function create(
     context.logger,
   );
   if (started.kind === 'accepted') return started;
-  return answerFor(deps.store, started.outcome, fingerprint);
+  return answerFor(deps, started.outcome, fingerprint);
 }
 
 /** The outcome of a run as the caller is answered. */
-function answerFor(
-  store: Store,
+async function answerFor(
+  deps: Pick<IntegrationServiceDeps, 'store' | 'observer'>,
   outcome: RunOutcome,
   fingerprint: string,
-): Promise<CreateOutcome> | CreateOutcome {
+): Promise<CreateOutcome> {
   switch (outcome.kind) {
     case 'finished':
       return { kind: 'finished', integration: outcome.integration };
@@ -195,7 +198,9 @@ function answerFor(
       if (refusal.reason === 'claimed') {
         return { kind: 'in-progress', integrationId: refusal.heldBy, claim: refusal.claim };
       }
-      return answerForKey(store, refusal.existing, fingerprint);
+      const answer = await answerForKey(deps.store, refusal.existing, fingerprint);
+      deps.observer?.keyAnswered(KEY_ANSWERS[answer.kind]);
+      return answer;
     }
   }
 }
@@ -216,12 +221,23 @@ async function preview(
   return previewIntegration(deps, validation.integration, validation.warnings, context);
 }
 
+type KeyOutcome =
+  | { kind: 'replayed'; integration: Integration }
+  | { kind: 'key-reused' | 'in-progress'; integrationId: string };
+
+/** How the metrics name each answer to a repeated key. */
+const KEY_ANSWERS = {
+  replayed: 'replayed',
+  'key-reused': 'key_reused',
+  'in-progress': 'in_progress',
+} as const;
+
 /** What a repeated Idempotency-Key gets: a replay, a refusal, or "still running". */
 async function answerForKey(
   store: Store,
   existing: IdempotencyKey,
   fingerprint: string,
-): Promise<CreateOutcome> {
+): Promise<KeyOutcome> {
   if (existing.fingerprint !== fingerprint) {
     return { kind: 'key-reused', integrationId: existing.integrationId };
   }

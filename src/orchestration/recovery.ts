@@ -36,7 +36,9 @@ export async function recoverIntegration(
 ): Promise<void> {
   const { integration, journal } = candidate.state;
   const context = { actor: RECOVERY_ACTOR, requestId: `recovery-${randomUUID()}` };
-  const run = new IntegrationRun(deps, integration, journal, context);
+  // No request carries recovery, so its own id stands as the reqId of its lines.
+  const logger = deps.logger.child({ reqId: context.requestId });
+  const run = new IntegrationRun({ ...deps, logger }, integration, journal, context);
   const cause =
     integration.failure === undefined ? interruptedFailure() : causeOf(integration.failure);
   run.audit('recovery.started', {

@@ -118,7 +118,10 @@ describe('scopes, JWTs and CORS', () => {
     });
 
     expect(config.apiKeys.map(({ name, scopes }) => ({ name, scopes }))).toEqual([
-      { name: 'portal', scopes: ['integrations:write', 'integrations:read', 'audit:read'] },
+      {
+        name: 'portal',
+        scopes: ['integrations:write', 'integrations:read', 'audit:read', 'metrics:read'],
+      },
       { name: 'siem', scopes: ['audit:read'] },
     ]);
   });

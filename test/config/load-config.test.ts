@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 120,
       corsOrigins: [],
       vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
+      metricsPublic: false,
+      tokenCheckIntervalMs: 30_000,
     });
   });
 
@@ -76,6 +78,8 @@ describe('loadConfig', () => {
       BODY_LIMIT_BYTES: '65536',
       VAULT_PREFLIGHT: 'require',
       VAULT_PREFLIGHT_TIMEOUT_MS: '500',
+      METRICS_PUBLIC: 'true',
+      READYZ_TOKEN_CHECK_MS: '5000',
     });
 
     expect(config).toEqual({
@@ -110,6 +114,8 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 120,
       corsOrigins: [],
       vaultPreflight: { mode: 'require', timeoutMs: 500 },
+      metricsPublic: true,
+      tokenCheckIntervalMs: 5_000,
     });
   });
 

@@ -2,7 +2,7 @@
  * Every secret, every way in, at debug level: the TSM token and a hashed caller key read from
  * files, a plain caller key, a JWT of the identity provider, a mistaken key and a pasted private
  * key go through a full integration, failing ones and refusals; then the log stream, every stored
- * row (SQLite and PostgreSQL), every answer and /openapi.json are searched for each of them.
+ * row (SQLite and PostgreSQL), every answer, /openapi.json and /metrics are searched for each of them.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,7 +89,9 @@ describe('at debug level, no secret reaches a log line, a stored row, an answer 
     const stored =
       schema === undefined ? await databaseBytes(harness) : await schemaRows(schema.name);
     const description = (await harness.call('GET', '/openapi.json')).text;
-    const everything = [harness.logLines.join('\n'), stored, description, ...answers];
+    const scrape = await harness.call('GET', '/metrics');
+    expect(scrape.status).toBe(200);
+    const everything = [harness.logLines.join('\n'), stored, description, scrape.text, ...answers];
     const secrets = [SIM_API_TOKEN, CALLER_KEY, HASHED_FILE_KEY, WRONG_KEY, token];
     secrets.push(...keyFragments(pastedKey));
     for (const text of everything) {

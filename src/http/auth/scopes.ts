@@ -4,7 +4,12 @@
  */
 
 /** Every scope a caller can hold, in the order the README's table lists them. */
-export const SCOPES = ['integrations:write', 'integrations:read', 'audit:read'] as const;
+export const SCOPES = [
+  'integrations:write',
+  'integrations:read',
+  'audit:read',
+  'metrics:read',
+] as const;
 
 /** A permission: a caller needs the route's scope to call it. */
 export type Scope = (typeof SCOPES)[number];
