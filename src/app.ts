@@ -9,6 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { secretValues, type Config } from './config.js';
+import { registerWriteRateLimit } from './http/auth/write-rate-limit.js';
+import { registerBrowserOrigins } from './http/browser-origins.js';
 import { registerCallerAuth } from './http/caller-auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
@@ -21,7 +23,10 @@ import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
 import { registerHealthRoutes } from './http/routes/health.js';
+import { callbackNotifier } from './callbacks/callback-notifier.js';
 import { registerIntegrationRoutes } from './http/routes/integrations.js';
+import { registerMetricsRoute } from './http/routes/metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics.js';
 import { SHARED_SCHEMAS } from './http/schemas.js';
 import {
   createIntegrationService,
@@ -38,6 +43,11 @@ export interface AppParts {
   tsm: TsmClient;
   logger: FastifyBaseLogger;
   now?: () => Date;
+  /**
+   * The app's metrics, whose TSM observer the TSM client was built with. None: a fresh registry,
+   * without the TSM client's metrics.
+   */
+  metrics?: ServiceMetrics;
 }
 
 /** Request ids a caller may choose: short and printable, so they are safe in logs and headers. */
@@ -76,9 +86,18 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);
-  registerCallerAuth(app, { apiKeys: config.apiKeys, authDisabled: config.authDisabled });
+  // CORS first: its hook answers a preflight, which carries no credentials, before caller auth.
+  await registerBrowserOrigins(app, config.corsOrigins);
+  registerCallerAuth(app, {
+    apiKeys: config.apiKeys,
+    jwt: config.jwt,
+    authDisabled: config.authDisabled,
+    openedPaths: config.metricsPublic ? ['/metrics'] : [],
+  });
+  await registerWriteRateLimit(app, config.rateLimitPerMinute);
   refuseOtherCharsets(app);
 
+  const metrics = parts.metrics ?? createServiceMetrics();
   const service = createIntegrationService({
     tsm,
     store,
@@ -90,22 +109,26 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    // A callback is retried as patiently as a TSM call.
+    notifyCallback: callbackNotifier(store, config.retry),
     vaultPreflight: {
       mode: config.vaultPreflight.mode,
       check: (integration, mode) =>
         runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
     },
+    observer: metrics.integrations,
   });
   app.decorate('integrations', service);
   // Recovery sweeps from the moment the app is ready; on close, new requests are answered 503
   // while running integrations get SHUTDOWN_GRACE_MS to end before recovery is left to end them.
   app.addHook('onReady', () => service.startRecovery());
   app.addHook('preClose', () => service.shutdown(config.shutdownGraceMs));
-  registerIntegrationRoutes(app, service);
+  registerIntegrationRoutes(app, service, { callbackAllowlist: config.callbackAllowlist });
   registerAuditRoutes(app, store);
   registerAuditExportRoute(app, store);
   registerAuditVerificationRoute(app, store);
-  registerHealthRoutes(app, store);
+  registerHealthRoutes(app, store, tsm);
+  registerMetricsRoute(app, metrics.registry, config.metricsPublic);
   return app;
 }
 

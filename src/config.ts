@@ -3,21 +3,28 @@
  * (environment-schema.ts), the type derived from it, and start-up refused with a message naming
  * each variable at fault.
  */
+import { createHash } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import {
+  apiKeysFromFile,
+  corsOrigins,
+  jwtSettings,
+  JWT_SHAPE,
+  KEY_NAME,
+  secretSetting,
+  type ApiKey,
+  type JwtSettings,
+} from './caller-settings.js';
 import { EnvironmentSchema } from './environment-schema.js';
+import { isScope, SCOPES, type Scope } from './http/auth/scopes.js';
 import type { PostgresSettings } from './storage/postgres-database.js';
 import type { PreflightMode } from './vault/preflight-report.js';
 
 export { EnvironmentSchema };
+export type { ApiKey, JwtSettings };
 
 type Environment = Static<typeof EnvironmentSchema>;
-
-/** A caller key: the name is the actor recorded in the audit trail. */
-export interface ApiKey {
-  name: string;
-  key: string;
-}
 
 /** The configuration the service runs with, derived from the environment. */
 export interface Config {
@@ -33,6 +40,8 @@ export interface Config {
   apiKeys: ApiKey[];
   authDisabled: boolean;
   allowHttpVault: boolean;
+  /** Where a respond-async caller may be notified at the end; empty: nowhere. */
+  callbackAllowlist: URL[];
   logLevel: string;
   retry: {
     maxAttempts: number;
@@ -46,8 +55,18 @@ export interface Config {
   idempotencyKeyTtlMs: number;
   shutdownGraceMs: number;
   bodyLimitBytes: number;
+  /** Bearer tokens of the identity provider; undefined when only API keys are accepted. */
+  jwt: JwtSettings | undefined;
+  /** Writes one caller may make per minute. */
+  rateLimitPerMinute: number;
+  /** Browser origins allowed by CORS; empty: no CORS headers at all. */
+  corsOrigins: string[];
   /** The Vault preflight: the service's mode (a floor for requests) and each check's bound. */
   vaultPreflight: { mode: PreflightMode; timeoutMs: number };
+  /** Whether /metrics is served without a caller key. */
+  metricsPublic: boolean;
+  /** How long /readyz reuses its access token check. */
+  tokenCheckIntervalMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
@@ -62,7 +81,10 @@ export class ConfigError extends Error {
 export function secretValues(config: Config): string[] {
   const credentials = config.tsmCredentials;
   const token = credentials.kind === 'api-token' ? credentials.apiToken : credentials.accessToken;
-  return [token, ...config.apiKeys.map((apiKey) => apiKey.key), ...databasePassword(config)];
+  const plainKeys = config.apiKeys.flatMap((apiKey) =>
+    apiKey.key === undefined ? [] : [apiKey.key],
+  );
+  return [token, ...plainKeys, ...databasePassword(config)];
 }
 
 /** Shorter passwords are left out: scrubbing them would blank ordinary words in every line. */
@@ -79,7 +101,6 @@ function databasePassword(config: Config): string[] {
 }
 
 const SECRET_VARIABLES = new Set(['TSM_API_TOKEN', 'TSM_ACCESS_TOKEN', 'API_KEYS']);
-const KEY_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 const MIN_KEY_LENGTH = 16;
 const WHOLE_NUMBER = /^[0-9]+$/;
 
@@ -118,10 +139,15 @@ function schemaProblems(raw: Record<string, string>, converted: unknown): string
 }
 
 function toConfig(values: Environment, problems: string[]): Config {
-  const apiKeys = parseApiKeys(values.API_KEYS ?? '', problems);
+  const apiKeys = callerKeys(values, problems);
+  const jwt = jwtSettings(values, problems);
   const authDisabled = values.AUTH_DISABLED === 'true';
-  if (values.API_KEYS === undefined && !authDisabled) {
-    problems.push('API_KEYS: set at least one name=key pair, or AUTH_DISABLED=true for local use.');
+  const noWayIn = values.API_KEYS === undefined && values.API_KEYS_FILE === undefined;
+  if (noWayIn && jwt === undefined && !authDisabled) {
+    problems.push(
+      'API_KEYS: set at least one name=key pair (or API_KEYS_FILE, or JWT_JWKS_URL), ' +
+        'or AUTH_DISABLED=true for local use.',
+    );
   }
   if (values.TSM_BACKOFF_MAX_MS < values.TSM_BACKOFF_BASE_MS) {
     problems.push('TSM_BACKOFF_MAX_MS: must not be smaller than TSM_BACKOFF_BASE_MS.');
@@ -141,6 +167,7 @@ function toConfig(values: Environment, problems: string[]): Config {
     apiKeys,
     authDisabled,
     allowHttpVault: values.ALLOW_HTTP_VAULT === 'true',
+    callbackAllowlist: parseCallbackAllowlist(values.CALLBACK_URL_ALLOWLIST ?? '', problems),
     logLevel: values.LOG_LEVEL,
     retry: {
       maxAttempts: values.TSM_MAX_ATTEMPTS,
@@ -154,19 +181,57 @@ function toConfig(values: Environment, problems: string[]): Config {
     idempotencyKeyTtlMs: values.IDEMPOTENCY_KEY_TTL_MS,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
+    jwt,
+    rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: corsOrigins(values.CORS_ORIGINS ?? '', problems),
     vaultPreflight: { mode: values.VAULT_PREFLIGHT, timeoutMs: values.VAULT_PREFLIGHT_TIMEOUT_MS },
+    metricsPublic: values.METRICS_PUBLIC === 'true',
+    tokenCheckIntervalMs: values.READYZ_TOKEN_CHECK_MS,
   };
 }
 
+/** The allow-list's entries as URLs; an entry that is not an http(s) URL is a problem. */
+function parseCallbackAllowlist(text: string, problems: string[]): URL[] {
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const urls: URL[] = [];
+  for (const entry of entries) {
+    const url = URL.canParse(entry) ? new URL(entry) : undefined;
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.username !== '') {
+      problems.push(
+        `CALLBACK_URL_ALLOWLIST: "${entry}" is not an http(s) URL prefix such as ` +
+          'https://hooks.example.com/tsm/.',
+      );
+    } else urls.push(url);
+  }
+  return urls;
+}
+
+/** The keys of API_KEYS and API_KEYS_FILE together; a name may appear only once in both. */
+function callerKeys(values: Environment, problems: string[]): ApiKey[] {
+  const plain = parseApiKeys(values.API_KEYS ?? '', problems);
+  const hashed =
+    values.API_KEYS_FILE === undefined ? [] : apiKeysFromFile(values.API_KEYS_FILE, problems);
+  const names = new Set<string>();
+  for (const { name } of [...plain, ...hashed]) {
+    if (names.has(name)) {
+      problems.push('API_KEYS_FILE: an entry repeats the name of an earlier one or of API_KEYS.');
+    }
+    names.add(name);
+  }
+  return [...plain, ...hashed];
+}
+
 function tsmCredentials(values: Environment, problems: string[]): Config['tsmCredentials'] {
-  if (values.TSM_API_TOKEN !== undefined && values.TSM_ACCESS_TOKEN !== undefined) {
+  const apiToken = secretSetting('TSM_API_TOKEN', values, problems);
+  const accessToken = secretSetting('TSM_ACCESS_TOKEN', values, problems);
+  if (apiToken !== undefined && accessToken !== undefined) {
     problems.push('TSM_API_TOKEN, TSM_ACCESS_TOKEN: set one of them, not both.');
   }
-  if (values.TSM_API_TOKEN !== undefined)
-    return { kind: 'api-token', apiToken: values.TSM_API_TOKEN };
-  if (values.TSM_ACCESS_TOKEN !== undefined) {
-    return { kind: 'access-token', accessToken: values.TSM_ACCESS_TOKEN };
-  }
+  if (apiToken !== undefined) return { kind: 'api-token', apiToken };
+  if (accessToken !== undefined) return { kind: 'access-token', accessToken };
   problems.push('TSM_API_TOKEN: set it (or TSM_ACCESS_TOKEN) so the service can call TSM.');
   return { kind: 'access-token', accessToken: '' };
 }
@@ -179,7 +244,7 @@ function parseApiKeys(text: string, problems: string[]): ApiKey[] {
     .filter((entry) => entry !== '');
   entries.forEach((entry, index) => {
     const separator = entry.indexOf('=');
-    const name = separator > 0 ? entry.slice(0, separator).trim() : '';
+    const { name, scopes } = nameAndScopes(separator > 0 ? entry.slice(0, separator).trim() : '');
     const key = separator > 0 ? entry.slice(separator + 1).trim() : '';
     // Entries are named by position, never by name or key: configuration errors end up in logs,
     // and a pair written the wrong way round (key=name) puts the key where the name belongs.
@@ -188,15 +253,38 @@ function parseApiKeys(text: string, problems: string[]): ApiKey[] {
       problems.push(
         `${at} needs the form name=key, the name made of letters, digits, ".", "_", "-" or "@".`,
       );
+    } else if (scopes === undefined) {
+      problems.push(`${at} lists scopes other than ${SCOPES.join(', ')} in name[scope+scope]=key.`);
     } else if (key.length < MIN_KEY_LENGTH) {
       problems.push(`${at} has a key shorter than ${MIN_KEY_LENGTH} characters.`);
+    } else if (JWT_SHAPE.test(key)) {
+      problems.push(
+        `${at} has a key shaped like a JWT (three parts joined by dots); pick another.`,
+      );
     } else if (keys.some((existing) => existing.name === name)) {
       problems.push(`${at} repeats the name of an earlier entry.`);
     } else {
-      keys.push({ name, key });
+      keys.push({
+        name,
+        sha256: createHash('sha256').update(key, 'utf8').digest('hex'),
+        scopes,
+        key,
+      });
     }
   });
   return keys;
+}
+
+/**
+ * `name` (every scope, as before scopes existed) or `name[scope+scope]`; the scopes are undefined
+ * when one of them is not a scope of this service.
+ */
+function nameAndScopes(text: string): { name: string; scopes: Scope[] | undefined } {
+  const match = /^([^[\]]*)\[([^\]]*)\]$/.exec(text);
+  if (match === null) return { name: text, scopes: [...SCOPES] };
+  const listed = (match[2] ?? '').split('+').map((scope) => scope.trim());
+  const scopes = listed.every(isScope) && listed.length > 0 ? [...new Set(listed)] : undefined;
+  return { name: (match[1] ?? '').trim(), scopes };
 }
 
 function describeError(variable: string, message: string, schema: TSchema): string {

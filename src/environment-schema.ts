@@ -12,6 +12,9 @@ const Integer = (description: string, defaultValue: number, minimum: number, max
 const Bool = (description: string) =>
   Type.Union([Type.Literal('true'), Type.Literal('false')], { description, default: 'false' });
 
+const OptionalText = (description: string) =>
+  Type.Optional(Type.String({ description, minLength: 1 }));
+
 /** The environment's schema: names, types, bounds, defaults and descriptions. */
 export const EnvironmentSchema = Type.Object({
   HOST: Type.String({ description: 'Address to listen on.', default: '127.0.0.1', minLength: 1 }),
@@ -66,6 +69,13 @@ export const EnvironmentSchema = Type.Object({
   ),
   AUTH_DISABLED: Bool('true lets every caller in as "anonymous". Only for local development.'),
   ALLOW_HTTP_VAULT: Bool('true accepts http:// Vault URLs. Vault should be reached over TLS.'),
+  CALLBACK_URL_ALLOWLIST: Type.Optional(
+    Type.String({
+      description:
+        'URL prefixes (origin and path), separated by commas, that a Prefer: respond-async ' +
+        'caller may name in X-Callback-Url. Unset: no callbacks.',
+    }),
+  ),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) =>
       Type.Literal(level),
@@ -107,6 +117,27 @@ export const EnvironmentSchema = Type.Object({
     600_000,
   ),
   BODY_LIMIT_BYTES: Integer('Largest request body accepted.', 1_048_576, 1_024, 16_777_216),
+  TSM_API_TOKEN_FILE: OptionalText('A file holding TSM_API_TOKEN (e.g. a mounted secret).'),
+  TSM_ACCESS_TOKEN_FILE: OptionalText('A file holding TSM_ACCESS_TOKEN.'),
+  API_KEYS_FILE: OptionalText(
+    'A YAML or JSON file of hashed caller keys: a list of name, sha256 and scopes.',
+  ),
+  JWT_JWKS_URL: OptionalText("URL of the identity provider's JWKS; set it to accept JWTs."),
+  JWT_ISSUER: OptionalText('The iss a JWT must carry.'),
+  JWT_AUDIENCE: OptionalText('The aud a JWT must carry (one of several, comma-separated).'),
+  JWT_SCOPES_CLAIM: Type.String({
+    description: "The JWT claim with the caller's scopes: a space-separated string or a list.",
+    default: 'scope',
+    minLength: 1,
+  }),
+  JWT_CLOCK_SKEW_SECONDS: Integer(
+    "Tolerance for the clocks' difference when checking exp and nbf.",
+    30,
+    0,
+    300,
+  ),
+  RATE_LIMIT_PER_MINUTE: Integer('Writes one caller may make per minute.', 120, 1, 100_000),
+  CORS_ORIGINS: OptionalText('Browser origins allowed by CORS, comma-separated. Unset: no CORS.'),
   VAULT_PREFLIGHT: Type.Union(
     PREFLIGHT_MODES.map((mode) => Type.Literal(mode)),
     {
@@ -121,5 +152,14 @@ export const EnvironmentSchema = Type.Object({
     2_000,
     100,
     30_000,
+  ),
+  METRICS_PUBLIC: Bool(
+    'true serves /metrics without a caller key, for a scraper on an internal network.',
+  ),
+  READYZ_TOKEN_CHECK_MS: Integer(
+    'How long /readyz reuses its check that a TSM access token can be had.',
+    30_000,
+    0,
+    3_600_000,
   ),
 });

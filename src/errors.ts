@@ -7,7 +7,8 @@ export const ERRORS = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   BAD_REQUEST: { status: 400, title: 'The request could not be read' },
-  UNAUTHORIZED: { status: 401, title: 'Missing or unknown caller key' },
+  UNAUTHORIZED: { status: 401, title: 'Missing or invalid caller credentials' },
+  INSUFFICIENT_SCOPE: { status: 403, title: 'The caller lacks the scope this call needs' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   INTEGRATION_IN_PROGRESS: {
     status: 409,
@@ -17,6 +18,14 @@ export const ERRORS = {
     status: 409,
     title: 'A resource already exists in TSM with other content',
   },
+  INTEGRATION_NOT_DELETABLE: {
+    status: 409,
+    title: 'Only a succeeded integration (or one whose deletion failed) can be deleted',
+  },
+  CA_LABEL_IN_USE: {
+    status: 409,
+    title: 'TSM refuses to delete the CA configuration: clusters still use its CA label',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -25,6 +34,7 @@ export const ERRORS = {
   },
   CA_BUNDLE_NOT_FOUND: { status: 422, title: 'The referenced CA bundle does not exist in TSM' },
   TSM_REJECTED: { status: 422, title: 'TSM refused a step; the integration was rolled back' },
+  RATE_LIMITED: { status: 429, title: 'Too many writes by this caller; retry later' },
   VAULT_PREFLIGHT_FAILED: {
     status: 422,
     title: 'The request does not match the Vault it names; nothing was sent to TSM',
@@ -38,6 +48,10 @@ export const ERRORS = {
   ROLLBACK_FAILED: {
     status: 502,
     title: 'A step failed and the rollback did not complete; resources remain in TSM',
+  },
+  DELETE_FAILED: {
+    status: 502,
+    title: 'The deletion did not complete; resources remain in TSM',
   },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not ready' },
   INTEGRATION_INTERRUPTED: {

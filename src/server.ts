@@ -6,6 +6,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { createServiceMetrics } from './metrics/service-metrics.js';
 import { openStore } from './storage/open-store.js';
 import { createTsmClient } from './tsm/http-tsm-client.js';
 
@@ -20,14 +21,17 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) });
   const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
+  const metrics = createServiceMetrics();
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,
     credentials: config.tsmCredentials,
     retry: config.retry,
     logger: logger.child({ component: 'tsm-client' }),
+    observer: metrics.tsm,
+    tokenCheckIntervalMs: config.tokenCheckIntervalMs,
   });
-  const app = await buildApp({ config, store, tsm, logger });
+  const app = await buildApp({ config, store, tsm, logger, metrics });
 
   closeWithGrace(
     { delay: config.shutdownGraceMs + HAND_OVER_MS, logger },

@@ -62,6 +62,12 @@ export function answerCreate(outcome: CreateOutcome, reply: FastifyReply): Fasti
       return answerIntegration(outcome.integration, reply, outcome.integration.requestId);
     case 'finished':
       return answerIntegration(outcome.integration, reply);
+    case 'accepted':
+      return reply
+        .code(202)
+        .header('location', locationOf(outcome.integration))
+        .header('preference-applied', 'respond-async')
+        .send(outcome.integration);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { SwaggerTransform } from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 
 const DESCRIPTION = [
@@ -20,7 +21,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       info: { title: 'TSM Vault integrations', version, description: DESCRIPTION },
       components: {
         securitySchemes: {
-          callerKey: { type: 'http', scheme: 'bearer', description: 'A key from API_KEYS.' },
+          callerKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A caller key (API_KEYS, API_KEYS_FILE) or a JWT of the identity provider; ' +
+              "each operation's x-required-scope names the scope it needs.",
+          },
         },
       },
       security: [{ callerKey: [] }],
@@ -30,6 +37,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'health', description: 'Probes; no credentials needed' },
       ],
     },
+    transform: withRequiredScope,
     // Components are named after the schemas' $id (Integration, Problem, ...), not def-0, def-1.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, index) =>
@@ -40,3 +48,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 }
+
+/** Shows each route's declared scope in its operation, as the x-required-scope extension. */
+const withRequiredScope: SwaggerTransform = ({ schema, url, route }) => {
+  const scope = route.config?.scope;
+  return { schema: scope === undefined ? schema : { ...schema, 'x-required-scope': scope }, url };
+};

@@ -40,6 +40,10 @@ function problemBody(request: FastifyRequest, instance: string, error: ApiError)
 export function registerProblemHandlers(app: FastifyInstance, secrets: readonly string[]): void {
   const answer = (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
     if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+    if (error.code === 'INSUFFICIENT_SCOPE') {
+      const scope = String(error.extensions.requiredScope);
+      reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+    }
     const problem = problemBody(request, safePath(request, secrets), error);
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   };

@@ -14,3 +14,18 @@ export function invalidCursor(): ApiError {
     ],
   });
 }
+
+/** A time bound the store cannot use (e.g. past year 9999 once its offset is applied). */
+export function outOfRange(error: RangeError): ApiError {
+  const parameter = /^(\w+)\b/.exec(error.message)?.[1] ?? '';
+  return new ApiError('VALIDATION_FAILED', 'A parameter is out of range; see errors.', {
+    errors: [
+      {
+        pointer: `/${parameter}`,
+        in: 'querystring',
+        code: 'INVALID_VALUE',
+        message: error.message,
+      },
+    ],
+  });
+}

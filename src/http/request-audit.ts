@@ -7,8 +7,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { scrubSecrets } from '../logger.js';
 import type { Store } from '../storage/store.js';
 
-/** Paths that are not audited: probes and the API description, polled often and harmless. */
-const UNAUDITED = /^\/(healthz|readyz|openapi\.json|docs)(\/|$|\?)/;
+/**
+ * Paths that are not audited: probes, scrapes and the API description, polled often and harmless
+ * (a scraper every 15 s would otherwise write most of the trail).
+ */
+const UNAUDITED = /^\/(healthz|readyz|metrics|openapi\.json|docs)(\/|$|\?)/;
 
 /** Longest path kept in an audit record or a problem's `instance`. */
 const MAX_PATH_LENGTH = 256;

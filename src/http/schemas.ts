@@ -40,7 +40,7 @@ const Attempt = Type.Object({
 });
 
 const Step = Type.Object({
-  name: literals(['read', 'write', 'compensate']),
+  name: literals(['read', 'write', 'compensate', 'delete']),
   kind: ResourceKind,
   method: literals(['GET', 'PUT', 'DELETE']),
   tsmPath: Type.String(),
@@ -83,7 +83,7 @@ const Leftover = Type.Object({
   kind: ResourceKind,
   id: Type.String(),
   tsmPath: Type.String(),
-  state: literals(['created-not-deleted', 'replaced-not-restored', 'unverified']),
+  state: literals(['created-not-deleted', 'replaced-not-restored', 'unverified', 'not-deleted']),
 });
 
 const PreflightCheckSchema = Type.Object({
@@ -104,7 +104,8 @@ const PreflightCheckSchema = Type.Object({
   ),
 });
 
-const PreflightSchema = Type.Object(
+/** What the Vault preflight found; also part of a preview. */
+export const PreflightSchema = Type.Object(
   {
     mode: literals(['warn', 'require']),
     outcome: literals(
@@ -133,6 +134,17 @@ export const IntegrationSchema = Type.Object(
     warnings: Type.Array(Type.Ref(FindingSchema)),
     failure: Type.Optional(Failure),
     leftInTsm: Type.Optional(Type.Array(Leftover, { description: 'What a failed rollback left.' })),
+    deletion: Type.Optional(
+      Type.Object(
+        {
+          actor: Type.String(),
+          requestId: Type.String(),
+          startedAt: Type.String({ format: 'date-time' }),
+          finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+        },
+        { description: 'The DELETE that took the integration down.' },
+      ),
+    ),
     preflight: Type.Optional(PreflightSchema),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),

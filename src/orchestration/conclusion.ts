@@ -7,6 +7,7 @@
 import type { Settlement } from '../storage/store.js';
 import { compensationPhase } from './compensation-phase.js';
 import { rollbackFailure } from './failures.js';
+import type { RunOrigin } from './integration-observer.js';
 import type { IntegrationRun } from './integration-run.js';
 import type { IntegrationFailure, LeftoverResource } from './integration.js';
 
@@ -50,6 +51,8 @@ export async function rollBack(
   await run.save();
 
   const leftInTsm = await compensationPhase(run);
+  const origin = originOf(options);
+  run.observer.rollbackEnded(origin, leftInTsm.length === 0 ? 'rolled_back' : 'rollback_failed');
   if (leftInTsm.length === 0) await finish(run, 'rolled_back', options, failure);
   else {
     delete run.integration.leftInTsm;
@@ -77,6 +80,7 @@ export async function finish(
   const durationMs = run.nowMs() - run.startedAtMs;
   run.audit(`integration.${status}`, { ...terminalDetails(failure, leftInTsm), durationMs });
   logTerminal(run, status, durationMs);
+  run.observer.integrationEnded(originOf(options), status, durationMs);
   await run.settle(settlementFor(run, status, options), finishedAt);
 }
 
@@ -106,14 +110,21 @@ function settlementFor(
   };
 }
 
+/** A live run answers its caller; recovery answers nobody. */
+function originOf(options: EndOptions): RunOrigin {
+  return options.answersCaller ? 'live' : 'recovery';
+}
+
+/** The one line of a run's end: info, or error when what is left in TSM needs an operator. */
 function logTerminal(run: IntegrationRun, status: TerminalStatus, durationMs: number): void {
   const { failure, leftInTsm } = run.integration;
-  if (status === 'succeeded') run.logger.info({ durationMs }, 'integration succeeded');
+  const summary = { outcome: status, durationMs, attempts: run.attemptCount() };
+  if (status === 'succeeded') run.logger.info(summary, 'integration succeeded');
   else if (status === 'rolled_back') {
-    run.logger.info({ durationMs, code: failure?.code }, 'integration rolled back');
+    run.logger.info({ ...summary, code: failure?.code }, 'integration rolled back');
   } else {
     run.logger.error(
-      { durationMs, causeCode: failure?.causeCode, leftInTsm },
+      { ...summary, causeCode: failure?.causeCode, leftInTsm },
       'integration rollback failed',
     );
   }

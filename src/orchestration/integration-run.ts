@@ -18,6 +18,7 @@ import {
 } from '../storage/store.js';
 import type { TsmClient } from '../tsm/types.js';
 import type { Integration, ResourceOutcome, ResourceReport } from './integration.js';
+import { SILENT_INTEGRATION_OBSERVER, type IntegrationObserver } from './integration-observer.js';
 import type { JournalEntry } from './journal.js';
 import type { PreflightSettings } from './preflight.js';
 
@@ -45,6 +46,8 @@ export interface IntegrationRunnerDeps {
   owner: string;
   /** The Vault preflight; absent: off. */
   vaultPreflight?: PreflightSettings;
+  /** Learns how runs and rollbacks end; the service's metrics. None: nobody is told. */
+  observer?: IntegrationObserver;
 }
 
 /** One validated request to run, with who asked for it. */
@@ -57,7 +60,8 @@ export interface IntegrationCommand {
 }
 
 /** Where a run is; decides whether a failure needs compensations. */
-export type RunPhase = 'start' | 'preflight' | 'read' | 'plan' | 'write' | 'compensate' | 'finish';
+export type RunPhase =
+  'start' | 'preflight' | 'read' | 'plan' | 'write' | 'compensate' | 'delete' | 'finish';
 
 /** Why a run stopped before finishing: the service is stopping, or another runner took over. */
 export type HaltReason = 'shutdown' | 'lease-lost';
@@ -100,6 +104,16 @@ export class IntegrationRun {
       integrationId: integration.id,
       requestId: context.requestId,
     });
+  }
+
+  /** Whom the run tells how it ends. */
+  get observer(): IntegrationObserver {
+    return this.deps.observer ?? SILENT_INTEGRATION_OBSERVER;
+  }
+
+  /** How many TSM and CSP attempts the run's steps have made so far. */
+  attemptCount(): number {
+    return this.integration.steps.reduce((sum, step) => sum + step.attempts.length, 0);
   }
 
   /** The clock, in epoch milliseconds. */

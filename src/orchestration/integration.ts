@@ -13,12 +13,17 @@ export const INTEGRATION_STATUSES = [
   'rolling_back',
   'rolled_back',
   'rollback_failed',
+  'deleting',
+  'deleted',
+  'delete_failed',
 ] as const;
 
 /**
  * in_progress: steps are running. succeeded: all of it is in TSM. rolling_back: a step failed
  * for good and compensations are running. rolled_back: none of it is in TSM (nothing was changed,
  * or every change was undone). rollback_failed: a compensation failed; `leftInTsm` says what stays.
+ * deleting: a DELETE is removing what the integration made. deleted: it is gone from TSM.
+ * delete_failed: the deletion stopped; `leftInTsm` says what stays, and DELETE may be sent again.
  */
 export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
 
@@ -26,7 +31,7 @@ export type IntegrationStatus = (typeof INTEGRATION_STATUSES)[number];
  * What the integration did to one resource.
  * created / replaced / unchanged / referenced: the forward outcome.
  * pending: not reached (yet). failed: its write failed.
- * deleted / restored: undone by a compensation.
+ * deleted / restored: undone by a compensation, or deleted by a teardown.
  */
 export type ResourceOutcome =
   | 'pending'
@@ -60,7 +65,7 @@ export interface AttemptReport {
 
 /** One step of the integration: a read, a write or a compensation of one resource. */
 export interface StepReport {
-  name: 'read' | 'write' | 'compensate';
+  name: 'read' | 'write' | 'compensate' | 'delete';
   kind: ResourceKind;
   method: 'GET' | 'PUT' | 'DELETE';
   tsmPath: string;
@@ -108,8 +113,9 @@ export interface LeftoverResource {
   /**
    * created-not-deleted: our new resource is still there. replaced-not-restored: ours replaced
    * theirs. unverified: our write, or its undo, may or may not have reached TSM (no answer came).
+   * not-deleted: a teardown did not reach it, or TSM refused to delete it.
    */
-  state: 'created-not-deleted' | 'replaced-not-restored' | 'unverified';
+  state: 'created-not-deleted' | 'replaced-not-restored' | 'unverified' | 'not-deleted';
 }
 
 /** The integration as stored and returned by GET /vault-integrations/{id}. */
@@ -126,9 +132,19 @@ export interface Integration {
   warnings: Warning[];
   failure?: IntegrationFailure;
   leftInTsm?: LeftoverResource[];
+  /** The DELETE that took the integration down, once one was accepted. */
+  deletion?: DeletionReport;
   /** What the Vault preflight found, when it ran. */
   preflight?: VaultPreflight;
   createdAt: string;
   updatedAt: string;
+  finishedAt?: string;
+}
+
+/** Who asked to delete an integration, and when the deletion started and ended. */
+export interface DeletionReport {
+  actor: string;
+  requestId: string;
+  startedAt: string;
   finishedAt?: string;
 }

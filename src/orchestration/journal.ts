@@ -36,4 +36,13 @@ export interface JournalEntry {
   snapshot?: ResourceBody;
   write: WriteState;
   undo?: UndoState;
+  /** What became of the resource when the integration was deleted; absent until then. */
+  removal?: RemovalState;
 }
+
+/**
+ * intent: recorded before the DELETE; after a crash it is simply sent again (a second DELETE of
+ * a gone resource answers 404, which counts as done). done: TSM no longer holds it. failed: TSM
+ * refused or never answered; the deletion stopped there.
+ */
+export type RemovalState = 'intent' | 'done' | 'failed';

@@ -3,7 +3,8 @@
  * takes over, a batch at a time, every integration that needs recovery (see recovery.ts). Sweeps
  * never overlap, and stop() waits for the one under way.
  */
-import type { IntegrationRunnerDeps } from './integration-run.js';
+import { randomUUID } from 'node:crypto';
+import type { IntegrationRunnerDeps, RunLogger } from './integration-run.js';
 import { recoverIntegration, type RecoveryOptions } from './recovery.js';
 
 /** How many integrations one take-over claims; they are recovered side by side. */
@@ -40,9 +41,24 @@ export class RecoverySweeper {
 
   /** One sweep: purge keys, then recover until nothing is left to take. How many it recovered. */
   async sweepOnce(): Promise<number> {
+    const observer = this.deps.observer;
+    // Each sweep's lines share an id, as a request's do.
+    const logger = this.deps.logger.child({ reqId: `sweep-${randomUUID()}` });
+    try {
+      const { recovered, purged } = await this.sweep(logger);
+      observer?.recoverySwept({ recovered, purged });
+      return recovered;
+    } catch (error) {
+      observer?.recoverySwept({ failed: true });
+      logger.error({ err: error }, 'recovery sweep failed');
+      throw error;
+    }
+  }
+
+  private async sweep(logger: RunLogger): Promise<{ recovered: number; purged: number }> {
     const { store, now } = this.deps;
     const purged = await store.purgeExpiredIdempotencyKeys(now().toISOString());
-    if (purged > 0) this.deps.logger.info({ purged }, 'idempotency keys purged');
+    if (purged > 0) logger.info({ purged }, 'idempotency keys purged');
 
     let recovered = 0;
     for (;;) {
@@ -54,8 +70,8 @@ export class RecoverySweeper {
       recovered += batch.length;
       if (batch.length < BATCH_SIZE || this.stopped) break;
     }
-    if (recovered > 0) this.deps.logger.info({ recovered }, 'recovery sweep done');
-    return recovered;
+    if (recovered > 0) logger.info({ recovered }, 'recovery sweep done');
+    return { recovered, purged };
   }
 
   private schedule(delayMs: number): void {
@@ -63,7 +79,8 @@ export class RecoverySweeper {
     this.timer = setTimeout(() => {
       this.running = this.sweepOnce()
         .then(() => undefined)
-        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'recovery sweep failed'))
+        // Logged by the sweep itself; the next one is scheduled regardless.
+        .catch(() => undefined)
         .finally(() => this.schedule(this.options.intervalMs));
     }, delayMs);
     this.timer.unref();

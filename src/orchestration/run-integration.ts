@@ -36,6 +36,8 @@ export interface NewRunOptions {
   registry: RunRegistry;
   /** The first wait before recovery retries a failed rollback. */
   recoveryBackoffMs: number;
+  /** Called once the integration is stored and running, with a copy of it. */
+  onStarted?: (integration: Integration) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function runIntegration(
   const run = new IntegrationRun(deps, newIntegration(deps, command, plan), [], command);
   const started = await start(run, command, plan, options);
   if (!started.started) return { kind: 'not-started', refusal: started };
+  options.onStarted?.(structuredClone(run.integration));
 
   const stopKeeping = keepLease(run);
   const untrack = options.registry.track(run);

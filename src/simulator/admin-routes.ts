@@ -120,6 +120,19 @@ function registerResourceRoutes(app: FastifyInstance, simulator: Simulator): voi
     simulator.seed(request.params.kind, request.params.id, request.body);
     return reply.code(204).send();
   });
+  for (const method of ['PUT', 'DELETE'] as const) {
+    app.route({
+      method,
+      url: `${ADMIN_PREFIX}in-use/:kind/:id`,
+      handler: async (request, reply) => {
+        if (!Value.Check(ResourceParams, request.params)) {
+          return refuse(reply, ResourceParams, request.params);
+        }
+        simulator.markInUse(request.params.kind, request.params.id, method === 'PUT');
+        return reply.code(204).send();
+      },
+    });
+  }
 }
 
 function refuse(reply: FastifyReply, schema: TSchema, value: unknown): FastifyReply {

@@ -1,6 +1,7 @@
 /**
- * The simulated TSM's state: the resources of the three collections, and the references between
- * them that TSM protects on delete.
+ * The simulated TSM's state: the resources of the three collections, the references between
+ * them that TSM protects on delete, and the resources marked in use by clusters (a CA
+ * configuration whose label clusters were onboarded with), which TSM protects the same way.
  */
 import type { ResourceCollection, ResourceJson } from './types.js';
 
@@ -26,6 +27,7 @@ export class ResourceStore {
     ['external-accounts', new Map()],
     ['certificate-authorities', new Map()],
   ]);
+  private readonly inUse = new Set<string>();
 
   /** Whether a resource exists. */
   has(collection: ResourceCollection, id: string): boolean {
@@ -64,9 +66,16 @@ export class ResourceStore {
     return this.of(collection).delete(id);
   }
 
-  /** The resources still naming this one, as "collection/id". */
+  /** Marks a resource in use by clusters, or no longer (`inUse` false). */
+  markInUse(collection: ResourceCollection, id: string, inUse: boolean): void {
+    const key = `${collection}/${id}`;
+    if (inUse) this.inUse.add(key);
+    else this.inUse.delete(key);
+  }
+
+  /** The resources still naming this one, as "collection/id", and "clusters" when in use. */
   referrers(collection: ResourceCollection, id: string): string[] {
-    const found: string[] = [];
+    const found: string[] = this.inUse.has(`${collection}/${id}`) ? ['clusters'] : [];
     for (const { holder, field, target } of REFERENCES) {
       if (target !== collection) continue;
       for (const [holderId, stored] of this.of(holder)) {
@@ -86,6 +95,7 @@ export class ResourceStore {
   /** Forgets every resource. */
   clear(): void {
     for (const resources of this.collections.values()) resources.clear();
+    this.inUse.clear();
   }
 
   private of(collection: ResourceCollection): Map<string, StoredResource> {

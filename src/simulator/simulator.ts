@@ -43,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resource: (kind, id) => store.body(kind, id),
     resources: (kind) => store.list(kind),
     seed: (kind, id, body) => void store.put(kind, id, body),
+    markInUse: (kind, id, inUse = true) => store.markInUse(kind, id, inUse),
     onArrival: (listener) => context.arrivals.listen(listener),
     expireAccessTokens: () => accessTokens.expireAll(),
     reset: () => {

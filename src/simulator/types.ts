@@ -120,6 +120,11 @@ export interface Simulator {
   /** Puts a resource in place without a request and without validation. */
   seed(kind: ResourceCollection, id: string, body: ResourceJson): void;
   /**
+   * Marks a resource in use by clusters (default) or no longer: TSM then answers 409 to its
+   * DELETE, as it does for a CA configuration whose label onboarded clusters still carry.
+   */
+  markInUse(kind: ResourceCollection, id: string, inUse?: boolean): void;
+  /**
    * Calls `listener` for every TSM or CSP request as it arrives, before a fault delays or answers
    * it; returns the function that stops the calls. `reset` keeps listeners.
    */

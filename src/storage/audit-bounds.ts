@@ -1,9 +1,9 @@
 /**
- * Puts an audit query's time bounds in the stored form, so that comparing text compares
- * instants: stored times are UTC ISO 8601 with exactly three fraction digits.
+ * Puts a query's time bounds (the audit trail's, the integration list's) in the stored form, so
+ * that comparing text compares instants: stored times are UTC ISO 8601 with exactly three
+ * fraction digits.
  */
 import { parseStorableTime } from './stored-time.js';
-import type { AuditQuery } from './store.js';
 
 export { ISO_8601_PATTERN } from './stored-time.js';
 
@@ -12,10 +12,7 @@ export { ISO_8601_PATTERN } from './stored-time.js';
  * millisecond: at >= since and at < until hold for a whole-millisecond `at` exactly when they
  * hold against the rounded-up bound.
  */
-export function toStoredBound(
-  name: keyof Pick<AuditQuery, 'since' | 'until'>,
-  value: string,
-): string {
+export function toStoredBound(name: string, value: string): string {
   const millis = parseStorableTime(name, value);
   const beyondMillis = /\.\d{3}(\d+)/.exec(value)?.[1] ?? '';
   const roundUp = /[1-9]/.test(beyondMillis) ? 1 : 0;

@@ -60,6 +60,19 @@ export async function selectIntegration(
   return row === undefined ? undefined : parseIntegration(row.document);
 }
 
+/** The stored integration with this id and its journal, if any. */
+export async function selectIntegrationState(
+  db: Kysely<Database>,
+  id: string,
+): Promise<IntegrationState | undefined> {
+  const row = await db
+    .selectFrom('integrations')
+    .select(['document', 'journal'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toState(row);
+}
+
 /** The state the document and journal columns hold. */
 export function toState(row: { document: string; journal: string }): IntegrationState {
   return {
@@ -73,7 +86,8 @@ export function parseIntegration(document: string): Integration {
   return JSON.parse(document) as Integration;
 }
 
-function toStateColumns({ integration, journal }: IntegrationState): StateColumns {
+/** The columns a state is stored in: its document, journal, and the fields copied beside them. */
+export function toStateColumns({ integration, journal }: IntegrationState): StateColumns {
   return {
     id: integration.id,
     status: integration.status,

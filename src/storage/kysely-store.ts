@@ -20,7 +20,12 @@ import {
   releaseIdempotencyKey,
 } from './idempotency-rows.js';
 import { selectIntegrationPage } from './integration-list.js';
-import { selectIntegration, updateHeldIntegration } from './integration-rows.js';
+import { DeletionRefused, startDeletionInTransaction } from './integration-deletion.js';
+import {
+  selectIntegration,
+  selectIntegrationState,
+  updateHeldIntegration,
+} from './integration-rows.js';
 import { StartRefused, startInTransaction } from './integration-start.js';
 import { expireLease, extendLease, takeOver } from './lease-rows.js';
 import { checkPageLimit } from './page-limit.js';
@@ -33,6 +38,8 @@ import {
   type AuditLink,
   type AuditPage,
   type AuditQuery,
+  type DeletionStart,
+  type DeletionStartOutcome,
   type ChainedAuditRecord,
   type IntegrationListQuery,
   type IntegrationPage,
@@ -44,7 +51,13 @@ import {
   type StartOutcome,
   type Store,
 } from './store.js';
-import { storedLease, storedRecoveryLease, storedRetryTime, storedStart } from './store-times.js';
+import {
+  distinctClaims,
+  storedLease,
+  storedRecoveryLease,
+  storedRetryTime,
+  storedStart,
+} from './store-times.js';
 import { toStoredTime } from './stored-time.js';
 
 /** Where the store's times come from; tests pass a fixed clock. */
@@ -140,6 +153,30 @@ export class KyselyStore implements Store {
   /** The stored integration with this id, if any. */
   getIntegration(id: string): Promise<Integration | undefined> {
     return selectIntegration(this.db, id);
+  }
+
+  /** The stored integration with its journal, if any. */
+  getIntegrationState(id: string): Promise<IntegrationState | undefined> {
+    return selectIntegrationState(this.db, id);
+  }
+
+  /** Moves a settled integration to deleting with its claims and lease, all or nothing. */
+  async startDeletion(start: DeletionStart): Promise<DeletionStartOutcome> {
+    const stored = {
+      ...start,
+      lease: storedLease(start.lease),
+      claims: distinctClaims(start.claims),
+    };
+    const now = this.now();
+    const rows = toAuditRows(start.audit, now);
+    try {
+      return await this.inTransaction((trx) =>
+        startDeletionInTransaction(trx, stored, rows, now.toISOString()),
+      );
+    } catch (error) {
+      if (error instanceof DeletionRefused) return error.outcome;
+      throw error;
+    }
   }
 
   /** One page of integrations, newest first. */

@@ -9,7 +9,7 @@ import { toState } from './integration-rows.js';
 import type { Database } from './schema.js';
 import type { Lease, RecoveryCandidate } from './store.js';
 
-const UNFINISHED: IntegrationStatus[] = ['in_progress', 'rolling_back'];
+const UNFINISHED: IntegrationStatus[] = ['in_progress', 'rolling_back', 'deleting'];
 const RETRIED: IntegrationStatus = 'rollback_failed';
 
 /** Moves the lease's expiry while `owner` holds it; false when it does not. */

@@ -10,7 +10,11 @@ import type { IntegrationStart, Lease, ResourceClaim, Settlement } from './store
  * and each resource id claimed once.
  */
 export function storedStart(start: IntegrationStart): IntegrationStart {
-  const stored = { ...start, lease: storedLease(start.lease), claims: distinct(start.claims) };
+  const stored = {
+    ...start,
+    lease: storedLease(start.lease),
+    claims: distinctClaims(start.claims),
+  };
   const { idempotencyKey } = start;
   if (idempotencyKey === undefined) return stored;
   const expiresAt = toStoredTime('idempotencyKey.expiresAt', idempotencyKey.expiresAt);
@@ -38,8 +42,8 @@ export function storedRetryTime(settlement: Settlement): string | null {
   return retryRecoveryAt === undefined ? null : toStoredTime('retryRecoveryAt', retryRecoveryAt);
 }
 
-// A claim listed twice would meet itself in the claims table and refuse its own start.
-function distinct(claims: ResourceClaim[]): ResourceClaim[] {
+/** Each claim once: one listed twice would meet itself in the claims table and refuse itself. */
+export function distinctClaims(claims: ResourceClaim[]): ResourceClaim[] {
   const seen = new Set<string>();
   return claims.filter((claim) => {
     const key = JSON.stringify([claim.kind, claim.id]);

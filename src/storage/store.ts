@@ -150,6 +150,29 @@ export type StartOutcome =
   | { started: false; reason: 'idempotency-key'; existing: IdempotencyKey }
   | { started: false; reason: 'claimed'; claim: ResourceClaim; heldBy: string };
 
+/**
+ * Everything that starts the deletion of an integration, committed together or not at all: its
+ * new state (status deleting), the claims on the ids it removes, the lease and audit records.
+ */
+export interface DeletionStart {
+  state: IntegrationState;
+  /** The status the integration had when it was read; another one means it changed meanwhile. */
+  expectedStatus: IntegrationStatus;
+  claims: ResourceClaim[];
+  lease: Lease;
+  audit: AuditEntry[];
+}
+
+/**
+ * started: stored, claims and lease held. Otherwise nothing was stored: changed: the integration
+ * is no longer in the expected status, or someone holds its lease; claimed: another unfinished
+ * integration holds `claim`.
+ */
+export type DeletionStartOutcome =
+  | { started: true }
+  | { started: false; reason: 'changed' }
+  | { started: false; reason: 'claimed'; claim: ResourceClaim; heldBy: string };
+
 /** How a runner lets go of an integration when it stops working on it. */
 export interface Settlement {
   /** Release its claims: true once TSM holds all of it or none of it. */
@@ -170,6 +193,14 @@ export interface RecoveryCandidate {
 
 export interface IntegrationListQuery {
   status?: IntegrationStatus;
+  /** Only integrations of this CA label. */
+  caLabel?: string;
+  /** Only integrations this caller (key name) started. */
+  actor?: string;
+  /** Inclusive lower bound on createdAt, ISO 8601 with a zone; RangeError when malformed. */
+  createdAfter?: string;
+  /** Exclusive upper bound on createdAt, ISO 8601 with a zone; RangeError when malformed. */
+  createdBefore?: string;
   /** Page size, 1..500. */
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */
@@ -217,15 +248,22 @@ export interface Store {
   releaseLease(integrationId: string, owner: string): Promise<void>;
   /**
    * Takes over, for `lease`, up to `limit` integrations that need recovery: unfinished ones
-   * (in_progress, rolling_back) whose lease has expired, and rollback_failed ones due for a retry,
-   * oldest first. Two callers never take the same integration. A lease expires at `expiresAt`;
+   * (in_progress, rolling_back, deleting) whose lease has expired, and rollback_failed ones due
+   * for a retry, oldest first. Two callers never take the same integration. A lease expires at `expiresAt`;
    * `lease` must run past `now` (RangeError otherwise), and `limit` is 1..500.
    */
   takeOverForRecovery(lease: Lease, now: string, limit: number): Promise<RecoveryCandidate[]>;
   /** Deletes idempotency keys expired at `now` (expiresAt <= now); how many. */
   purgeExpiredIdempotencyKeys(now: string): Promise<number>;
   getIntegration(id: string): Promise<Integration | undefined>;
-  /** Integrations, newest first (by createdAt, then id), optionally of one status. */
+  /** The stored integration with its journal, if any. */
+  getIntegrationState(id: string): Promise<IntegrationState | undefined>;
+  /**
+   * In one transaction: moves a settled integration (no lease held) from `expectedStatus` to the
+   * given state, claims the ids it removes, takes the lease and appends the audit records.
+   */
+  startDeletion(start: DeletionStart): Promise<DeletionStartOutcome>;
+  /** Integrations, newest first (by createdAt, then id), filtered as the query asks. */
   listIntegrations(query: IntegrationListQuery): Promise<IntegrationPage>;
   /** Appends audit records (one transaction). */
   appendAudit(audit: AuditEntry[]): Promise<void>;

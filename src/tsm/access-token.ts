@@ -17,7 +17,8 @@ import {
 } from './retry-policy.js';
 import type { SecretRedactor } from './secrets.js';
 import { SharedExchange } from './shared-exchange.js';
-import type { TsmCallOptions, TsmFailure } from './types.js';
+import type { TsmObserver } from './tsm-observer.js';
+import type { TsmAttempt, TsmCallOptions, TsmFailure } from './types.js';
 
 /** Where CSP exchanges an API token for an access token. */
 export const CSP_AUTHORIZE_PATH = '/csp/gateway/am/api/auth/api-tokens/authorize';
@@ -48,6 +49,8 @@ export interface AccessTokenOptions {
   userAgent: string;
   /** Learns every token the source holds or obtains, so that none can leave the client. */
   redactor: SecretRedactor;
+  /** Learns of the exchange's attempts and of each exchange's end. */
+  observer: TsmObserver;
 }
 
 /** CSP documents 1799 s; a grant that states no lifetime is assumed to have that one. */
@@ -125,22 +128,34 @@ class ExchangedToken implements AccessTokenSource {
   }
 
   async #exchange(request: TokenRequest, signal: AbortSignal): Promise<TokenResult> {
-    const { csp, retry, tools, logger } = this.#options;
+    const { csp, retry, tools, logger, observer } = this.#options;
+    const forCaller = attemptsWhileWaiting(request);
     const obtainedAt = tools.now();
     const path = csp.pathPrefix + CSP_AUTHORIZE_PATH;
+    const runLogger = logger.child({ reqId: request.requestId });
     const run = {
       target: 'csp' as const,
       method: 'POST' as const,
       path,
       deadline: request.deadline,
       signal,
-      onAttempt: attemptsWhileWaiting(request),
-      logger: logger.child({ requestId: request.requestId }),
+      onAttempt: (attempt: TsmAttempt) => {
+        observer.attempt('accessToken', attempt);
+        forCaller?.(attempt);
+      },
+      logger: runLogger,
       attempt: async ({ signal }: { signal: AbortSignal }) =>
         interpretGrant(await exchange(csp.dispatcher, this.#request(path, request), signal)),
     };
     const result = await runWithRetry(run, retry, tools);
-    if (!result.ok) return { ok: false, failure: result.failure };
+    observer.tokenExchange(result.ok);
+    if (!result.ok) {
+      // A refused API token stays refused until an operator replaces it; anything else passes.
+      if (result.failure.kind === 'auth') {
+        runLogger.error({ reason: result.failure.message }, 'csp refused the api token');
+      }
+      return { ok: false, failure: result.failure };
+    }
 
     this.#options.redactor.remember(result.value.token);
     this.#cached = { token: result.value.token, renewAt: renewalTime(obtainedAt, result.value) };

@@ -19,6 +19,8 @@ import {
   type RetryTools,
 } from './retry-policy.js';
 import { SecretRedactor } from './secrets.js';
+import { tokenReadiness } from './token-readiness.js';
+import { SILENT_TSM_OBSERVER, type TsmObserver } from './tsm-observer.js';
 import {
   deleteAnswer,
   isTokenRefusal,
@@ -26,7 +28,7 @@ import {
   writeAnswer,
   type Interpret,
 } from './tsm-answers.js';
-import type { TsmCallOptions, TsmClient, TsmFailure, TsmResult } from './types.js';
+import type { TsmAttempt, TsmCallOptions, TsmClient, TsmFailure, TsmResult } from './types.js';
 
 /** What the client is built from. */
 export interface TsmClientOptions {
@@ -38,7 +40,13 @@ export interface TsmClientOptions {
   userAgent?: string;
   /** Randomness, clock and waiting; tests replace them to make retries exact. */
   tools?: Partial<RetryTools>;
+  /** Learns of every attempt and token exchange; the service's metrics. */
+  observer?: TsmObserver;
+  /** How long the readiness probe reuses its answer on the access token; default 30 s. */
+  tokenCheckIntervalMs?: number;
 }
+
+const DEFAULT_TOKEN_CHECK_INTERVAL_MS = 30_000;
 
 const DEFAULT_USER_AGENT = 'tsm-vault-integrations';
 
@@ -50,9 +58,10 @@ interface ClientContext {
   logger: Logger;
   userAgent: string;
   redactor: SecretRedactor;
+  observer: TsmObserver;
 }
 
-type TsmRequest = Pick<HttpRequest, 'method' | 'path' | 'body'>;
+type TsmRequest = Pick<HttpRequest, 'method' | 'path' | 'body'> & { kind: ResourceKind };
 type Failed = Extract<TsmResult<unknown>, { ok: false }>;
 
 /** A TSM client with one keep-alive pool per origin. */
@@ -61,6 +70,7 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
   const tools = { ...systemRetryTools, ...options.tools };
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const redactor = new SecretRedactor();
+  const observer = options.observer ?? SILENT_TSM_OBSERVER;
   const tokens = createAccessTokenSource({
     credentials: options.credentials,
     csp: pools.endpoint(options.cspUrl),
@@ -69,6 +79,7 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
     logger: options.logger,
     userAgent,
     redactor,
+    observer,
   });
   const context: ClientContext = {
     tsm: pools.endpoint(options.tsmUrl),
@@ -78,22 +89,26 @@ export function createTsmClient(options: TsmClientOptions): TsmClient {
     logger: options.logger,
     userAgent,
     redactor,
+    observer,
   };
-  return clientOver(context, () => pools.close());
+  const interval = options.tokenCheckIntervalMs ?? DEFAULT_TOKEN_CHECK_INTERVAL_MS;
+  const checkAccessToken = tokenReadiness(tokens, tools, interval);
+  return { ...clientOver(context), checkAccessToken, close: () => pools.close() };
 }
 
-function clientOver(context: ClientContext, close: () => Promise<void>): TsmClient {
+function clientOver(context: ClientContext): Omit<TsmClient, 'checkAccessToken' | 'close'> {
   return {
     resourcePath,
     getResource: (kind: ResourceKind, id: string, options: TsmCallOptions) =>
-      call(context, { method: 'GET', path: resourcePath(kind, id) }, readAnswer, options),
+      call(context, { kind, method: 'GET', path: resourcePath(kind, id) }, readAnswer, options),
     putResource: (kind: ResourceKind, id: string, body: ResourceBody, options: TsmCallOptions) => {
-      const request = { method: 'PUT' as const, path: resourcePath(kind, id) };
+      const request = { kind, method: 'PUT' as const, path: resourcePath(kind, id) };
       return call(context, { ...request, body: JSON.stringify(body) }, writeAnswer, options);
     },
-    deleteResource: (kind: ResourceKind, id: string, options: TsmCallOptions) =>
-      call(context, { method: 'DELETE', path: resourcePath(kind, id) }, deleteAnswer, options),
-    close,
+    deleteResource: (kind: ResourceKind, id: string, options: TsmCallOptions) => {
+      const request = { kind, method: 'DELETE' as const, path: resourcePath(kind, id) };
+      return call(context, request, deleteAnswer, options);
+    },
   };
 }
 
@@ -122,7 +137,11 @@ async function callRenewingToken<T>(
   if (!token.ok) return failedBeforeTsm(token.failure, 0, false);
 
   const first = await runTsm(context, request, interpret, options, token.token, 1);
-  if (first.ok || !isTokenRefusal(first.failure) || !context.tokens.renewable) return first;
+  if (first.ok || !isTokenRefusal(first.failure)) return first;
+  if (!context.tokens.renewable) {
+    logTokenRefused(context, options, 'fixed');
+    return first;
+  }
 
   context.tokens.invalidate(token.token);
   return retryWithFreshToken(context, request, interpret, options, first);
@@ -143,10 +162,23 @@ async function retryWithFreshToken<T>(
   const second = await runTsm(context, request, interpret, options, fresh.token, next);
   if (second.ok) return second;
 
-  const failure: TsmFailure = isTokenRefusal(second.failure)
+  const refused = isTokenRefusal(second.failure);
+  if (refused) logTokenRefused(context, options, 'renewed');
+  const failure: TsmFailure = refused
     ? { kind: 'auth', message: 'TSM refused a freshly renewed access token' }
     : second.failure;
   return { ...second, failure, uncertain: second.uncertain || first.uncertain };
+}
+
+/** A token TSM refuses for good needs an operator: a new token, or a role for its user. */
+function logTokenRefused(
+  context: ClientContext,
+  options: TsmCallOptions,
+  token: 'fixed' | 'renewed',
+): void {
+  context.logger
+    .child({ reqId: options.requestId })
+    .error({ token }, 'tsm refused the access token');
 }
 
 function runTsm<T>(
@@ -157,9 +189,15 @@ function runTsm<T>(
   token: string,
   firstAttempt: number,
 ): Promise<TsmResult<T>> {
+  const { kind, method, body } = request;
   const path = context.tsm.pathPrefix + request.path;
-  const headers = tsmHeaders(context, options.requestId, token, request.body !== undefined);
-  const httpRequest: HttpRequest = { ...request, path, headers };
+  const headers = tsmHeaders(context, options.requestId, token, body !== undefined);
+  const httpRequest: HttpRequest = {
+    method,
+    path,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  };
   const redact = (text: string) => context.redactor.redact(text);
   const run = {
     target: 'tsm' as const,
@@ -168,8 +206,11 @@ function runTsm<T>(
     deadline: options.deadline,
     signal: options.signal,
     firstAttempt,
-    onAttempt: options.onAttempt,
-    logger: context.logger.child({ requestId: options.requestId }),
+    onAttempt: (attempt: TsmAttempt) => {
+      context.observer.attempt(kind, attempt);
+      options.onAttempt?.(attempt);
+    },
+    logger: context.logger.child({ reqId: options.requestId }),
     attempt: async ({ signal }: { signal: AbortSignal }): Promise<AttemptOutcome<T>> =>
       interpret(await exchange(context.tsm.dispatcher, httpRequest, signal), redact),
   };

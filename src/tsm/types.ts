@@ -86,6 +86,11 @@ export interface TsmClient {
     id: string,
     options: TsmCallOptions,
   ): Promise<TsmResult<'deleted' | 'absent'>>;
+  /**
+   * Whether an access token can be had now, for the readiness probe; the answer is reused for a
+   * while, so probes do not each reach CSP. Never throws.
+   */
+  checkAccessToken(): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Releases connections. */
   close(): Promise<void>;
 }

@@ -2,8 +2,13 @@
  * The configuration read from the environment: the defaults an operator gets, every variable
  * read, and a bad value refused with a message that names the variable and quotes no secret.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretValues } from '../../src/config.js';
+import { SCOPES as ALL_SCOPES } from '../../src/http/auth/scopes.js';
+
+const SCOPES = [...ALL_SCOPES];
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const API_TOKEN = 'tsm-api-token-do-not-print-1';
 const ACCESS_TOKEN = 'tsm-access-token-do-not-print-2';
@@ -25,9 +30,10 @@ describe('loadConfig', () => {
       tsmUrl: 'https://tsm.example.com',
       cspUrl: 'https://console.cloud.vmware.com',
       tsmCredentials: { kind: 'api-token', apiToken: API_TOKEN },
-      apiKeys: [{ name: 'portal', key: CALLER_KEY }],
+      apiKeys: [{ name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES }],
       authDisabled: false,
       allowHttpVault: false,
+      callbackAllowlist: [],
       logLevel: 'info',
       retry: { maxAttempts: 5, attemptTimeoutMs: 10_000, backoffBaseMs: 200, backoffMaxMs: 5_000 },
       integrationDeadlineMs: 60_000,
@@ -36,7 +42,12 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 86_400_000,
       shutdownGraceMs: 30_000,
       bodyLimitBytes: 1_048_576,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
       vaultPreflight: { mode: 'warn', timeoutMs: 2_000 },
+      metricsPublic: false,
+      tokenCheckIntervalMs: 30_000,
     });
   });
 
@@ -53,6 +64,7 @@ describe('loadConfig', () => {
       CSP_URL: 'https://csp.example.com/',
       API_KEYS: ` portal=${CALLER_KEY} , pipeline@ci=${CALLER_KEY}-2 `,
       ALLOW_HTTP_VAULT: 'true',
+      CALLBACK_URL_ALLOWLIST: 'https://hooks.example.com/tsm/',
       LOG_LEVEL: 'debug',
       TSM_MAX_ATTEMPTS: '7',
       TSM_ATTEMPT_TIMEOUT_MS: '2500',
@@ -66,6 +78,8 @@ describe('loadConfig', () => {
       BODY_LIMIT_BYTES: '65536',
       VAULT_PREFLIGHT: 'require',
       VAULT_PREFLIGHT_TIMEOUT_MS: '500',
+      METRICS_PUBLIC: 'true',
+      READYZ_TOKEN_CHECK_MS: '5000',
     });
 
     expect(config).toEqual({
@@ -77,11 +91,17 @@ describe('loadConfig', () => {
       cspUrl: 'https://csp.example.com',
       tsmCredentials: { kind: 'access-token', accessToken: ACCESS_TOKEN },
       apiKeys: [
-        { name: 'portal', key: CALLER_KEY },
-        { name: 'pipeline@ci', key: `${CALLER_KEY}-2` },
+        { name: 'portal', key: CALLER_KEY, sha256: sha256(CALLER_KEY), scopes: SCOPES },
+        {
+          name: 'pipeline@ci',
+          key: `${CALLER_KEY}-2`,
+          sha256: sha256(`${CALLER_KEY}-2`),
+          scopes: SCOPES,
+        },
       ],
       authDisabled: false,
       allowHttpVault: true,
+      callbackAllowlist: [new URL('https://hooks.example.com/tsm/')],
       logLevel: 'debug',
       retry: { maxAttempts: 7, attemptTimeoutMs: 2500, backoffBaseMs: 50, backoffMaxMs: 800 },
       integrationDeadlineMs: 90_000,
@@ -90,7 +110,12 @@ describe('loadConfig', () => {
       idempotencyKeyTtlMs: 3_600_000,
       shutdownGraceMs: 1_000,
       bodyLimitBytes: 65_536,
+      jwt: undefined,
+      rateLimitPerMinute: 120,
+      corsOrigins: [],
       vaultPreflight: { mode: 'require', timeoutMs: 500 },
+      metricsPublic: true,
+      tokenCheckIntervalMs: 5_000,
     });
   });
 
@@ -168,6 +193,21 @@ describe('loadConfig', () => {
       'TSM_API_TOKEN, TSM_ACCESS_TOKEN',
       'TSM_BACKOFF_MAX_MS',
     ]);
+  });
+
+  it('reads the callback allow-list as URLs and names an entry that is not one', () => {
+    const config = loadConfig({
+      ...WITH_KEYS,
+      CALLBACK_URL_ALLOWLIST: ' https://hooks.example.com/tsm/ , http://127.0.0.1:9000/',
+    });
+    const error = configErrorOf({ ...WITH_KEYS, CALLBACK_URL_ALLOWLIST: 'ftp://x/,hooks' });
+
+    expect(config.callbackAllowlist.map((url) => url.href)).toEqual([
+      'https://hooks.example.com/tsm/',
+      'http://127.0.0.1:9000/',
+    ]);
+    expect(error.problems).toHaveLength(2);
+    expect(error.problems[0]).toMatch(/^CALLBACK_URL_ALLOWLIST: "ftp:\/\/x\/" is not/);
   });
 
   it('says only what is wrong with a short key, not that no key is set', () => {

@@ -16,6 +16,7 @@ interface MediaType {
 
 interface Operation {
   security?: unknown[];
+  'x-required-scope'?: string;
   parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, MediaType> };
   responses: Record<string, { content?: Record<string, MediaType> }>;
@@ -87,6 +88,61 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '404']));
   });
 
+  it('documents the preview of POST /vault-integrations: dryRun and the plan it answers', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+    const plan = post.responses['200']?.content?.['application/json']?.schema;
+
+    expect(post.parameters).toContainEqual(
+      expect.objectContaining({ name: 'dryRun', in: 'query' }),
+    );
+    expect(plan?.required).toEqual(
+      expect.arrayContaining(['dryRun', 'wouldProceed', 'resources', 'warnings']),
+    );
+  });
+
+  it('documents respond-async on POST /vault-integrations: its headers and the 202', () => {
+    const post = operation(document, '/vault-integrations', 'post');
+
+    const headers = (post.parameters ?? []).filter((parameter) => parameter.in === 'header');
+    expect(headers.map((parameter) => parameter.name)).toEqual(
+      expect.arrayContaining(['prefer', 'x-callback-url']),
+    );
+    expect(post.responses['202']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents DELETE /vault-integrations/{id} with each of its answers', () => {
+    const remove = operation(document, '/vault-integrations/{id}', 'delete');
+
+    expect(remove.parameters).toContainEqual(
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    );
+    expect(Object.keys(remove.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '404', '409', '502']),
+    );
+    expect(remove.responses['200']?.content?.['application/json']?.schema?.$ref).toBe(
+      '#/components/schemas/Integration',
+    );
+  });
+
+  it('documents GET /vault-integrations with its optional filters and cursor', () => {
+    const get = operation(document, '/vault-integrations', 'get');
+    const names = [
+      'status',
+      'caLabel',
+      'actor',
+      'createdAfter',
+      'createdBefore',
+      'limit',
+      'cursor',
+    ];
+
+    const query = (get.parameters ?? []).filter((parameter) => parameter.in === 'query');
+    expect(query.map((parameter) => parameter.name).sort()).toEqual([...names].sort());
+    expect(query.filter((parameter) => parameter.required === true)).toEqual([]);
+  });
+
   it('documents GET /audit-records with its optional query parameters', () => {
     const get = operation(document, '/audit-records', 'get');
     const names = ['integrationId', 'actor', 'action', 'since', 'until', 'limit', 'cursor'];
@@ -126,6 +182,28 @@ describe('the OpenAPI document', () => {
     expect(operation(document, '/readyz', 'get').security).toEqual([]);
     expect(operation(document, '/vault-integrations', 'post').security).toBeUndefined();
     expect((document as unknown as { security: unknown }).security).toEqual([{ callerKey: [] }]);
+  });
+
+  it.each([
+    ['/vault-integrations', 'post', 'integrations:write'],
+    ['/vault-integrations', 'get', 'integrations:read'],
+    ['/vault-integrations/{id}', 'get', 'integrations:read'],
+    ['/audit-records', 'get', 'audit:read'],
+  ])('names the scope of %s %s as x-required-scope, with its 403 answer', (path, method, scope) => {
+    const documented = operation(document, path, method);
+
+    expect(documented['x-required-scope']).toBe(scope);
+    expect(Object.keys(documented.responses)).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
+  it('documents the 429 answer of the write limit on POST /vault-integrations', () => {
+    const responses = operation(document, '/vault-integrations', 'post').responses;
+
+    expect(Object.keys(responses)).toContain('429');
+  });
+
+  it('shows no scope on the probes', () => {
+    expect(operation(document, '/healthz', 'get')['x-required-scope']).toBeUndefined();
   });
 
   it('serves a browsable page at /docs', async () => {

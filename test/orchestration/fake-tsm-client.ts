@@ -81,6 +81,10 @@ export class FakeTsmClient implements TsmClient {
     return this.calls.map((call) => `${call.method} ${call.kind}`);
   }
 
+  checkAccessToken(): Promise<{ ok: true }> {
+    return Promise.resolve({ ok: true });
+  }
+
   resourcePath(kind: ResourceKind, id: string): string {
     return `${PATHS[kind]}${encodeURIComponent(id)}`;
   }

@@ -126,9 +126,10 @@ describe('when CSP refuses the API token', () => {
   });
   afterAll(() => harness.close());
 
-  it('still starts, and answers 502 TSM_AUTH_FAILED without calling TSM', async () => {
+  it('still starts, is not ready, and answers 502 TSM_AUTH_FAILED without calling TSM', async () => {
+    // Up but not ready: a load balancer sends it nothing until the API token is replaced.
     const ready = await harness.call('GET', '/readyz');
-    expect(ready.status).toBe(200);
+    expect(ready.status).toBe(503);
 
     const answer = await harness.call('POST', '/vault-integrations', {
       body: documentationRequest(),

@@ -82,6 +82,63 @@ export function listCases(subject: ContractSubject): void {
     expect(seen).toEqual(['int-e', 'int-d', 'int-c', 'int-b', 'int-a']);
   });
 
+  it('lists only the integrations of a CA label, of an actor, and created in a time window', async () => {
+    const startAs = (id: string, seconds: number, caLabel: string, actor: string) =>
+      subject.store.startIntegration(
+        startOf(id, {
+          state: stateOf({ ...startedIntegration(id, 'succeeded', at(seconds)), caLabel, actor }),
+        }),
+      );
+    await startAs('int-1', 1, 'blue', 'portal');
+    await startAs('int-2', 2, 'green', 'portal');
+    await startAs('int-3', 3, 'blue', 'ops-team');
+    await startAs('int-4', 4, 'blue', 'portal');
+
+    expect(idsOf(await list({ caLabel: 'blue', limit: 10 }))).toEqual(['int-4', 'int-3', 'int-1']);
+    expect(idsOf(await list({ actor: 'portal', limit: 10 }))).toEqual(['int-4', 'int-2', 'int-1']);
+    expect(idsOf(await list({ caLabel: 'blue', actor: 'portal', limit: 10 }))).toEqual([
+      'int-4',
+      'int-1',
+    ]);
+    // At or after createdAfter, before createdBefore; an offset names the same instant.
+    expect(idsOf(await list({ createdAfter: at(2), createdBefore: at(4), limit: 10 }))).toEqual([
+      'int-3',
+      'int-2',
+    ]);
+    expect(
+      idsOf(
+        await list({ createdAfter: '2025-03-01T13:00:03+01:00', status: 'succeeded', limit: 10 }),
+      ),
+    ).toEqual(['int-4', 'int-3']);
+    expect(idsOf(await list({ caLabel: 'red', limit: 10 }))).toEqual([]);
+  });
+
+  it('pages through a filtered list once while matching integrations keep arriving', async () => {
+    const startLabelled = (id: string, seconds: number, caLabel: string) =>
+      subject.store.startIntegration(
+        startOf(id, {
+          state: stateOf({ ...startedIntegration(id, 'in_progress', at(seconds)), caLabel }),
+        }),
+      );
+    for (let n = 1; n <= 12; n += 1)
+      await startLabelled(`int-${n}`, n, n % 2 === 0 ? 'even' : 'odd');
+
+    const first = await list({ caLabel: 'even', limit: 4 });
+    for (let n = 13; n <= 16; n += 1) await startLabelled(`int-${n}`, n, 'even');
+    const second = await list({ caLabel: 'even', limit: 4, cursor: first.nextCursor });
+
+    expect(idsOf(first)).toEqual(['int-12', 'int-10', 'int-8', 'int-6']);
+    expect(idsOf(second)).toEqual(['int-4', 'int-2']);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('refuses a time bound that is not a date-time with a zone', async () => {
+    await expect(list({ createdAfter: '2025-03-01T12:00:00', limit: 1 })).rejects.toThrow(
+      /createdAfter/,
+    );
+    await expect(list({ createdBefore: 'yesterday', limit: 1 })).rejects.toThrow(RangeError);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     for (let n = 1; n <= 3; n += 1) await start(`int-${n}`, n);
     const issued = (await list({ limit: 1 })).nextCursor ?? '';

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
 import { auditTrailCases } from './audit-trail-cases.js';
 import { claimCases } from './claim-cases.js';
+import { deletionCases } from './deletion-cases.js';
 import { idempotencyCases } from './idempotency-cases.js';
 import { integrationCases } from './integration-cases.js';
 import { leaseCases } from './lease-cases.js';
@@ -53,5 +54,6 @@ export function storeContract(openStore: StoreFactory): void {
   describe('leases', () => leaseCases(subject));
   describe('recovery takeover', () => recoveryCases(subject));
   describe('integration list', () => listCases(subject));
+  describe('deletion start', () => deletionCases(subject));
   describe('audit trail', () => auditTrailCases(subject));
 }

@@ -2,7 +2,8 @@
  * The in-memory store's two reads over many integrations, selecting and ordering as the SQL of
  * the SQLite store does: recovery's candidates, and the newest-first integration list.
  */
-import type { IntegrationStatus } from '../../src/orchestration/integration.js';
+import type { Integration, IntegrationStatus } from '../../src/orchestration/integration.js';
+import { toStoredBound } from '../../src/storage/audit-bounds.js';
 import {
   decodeIntegrationCursor,
   encodeIntegrationCursor,
@@ -24,7 +25,7 @@ export interface StoredIntegration {
   retryRecoveryAt?: string;
 }
 
-const UNFINISHED: IntegrationStatus[] = ['in_progress', 'rolling_back'];
+const UNFINISHED: IntegrationStatus[] = ['in_progress', 'rolling_back', 'deleting'];
 
 /** Up to `limit` integrations that need recovery at `now`, oldest first. */
 export function recoveryCandidates(
@@ -47,15 +48,32 @@ export function integrationPage(
   checkPageLimit(query.limit);
   const after = query.cursor === undefined ? undefined : decodeIntegrationCursor(query.cursor);
 
+  const matches = matcher(query);
   const matching = integrations
     .map((stored) => stored.state.integration)
-    .filter((integration) => query.status === undefined || integration.status === query.status)
+    .filter(matches)
     .filter((integration) => after === undefined || compare(integration, after) < 0)
     .sort((a, b) => compare(b, a));
   const page = structuredClone(matching.slice(0, query.limit));
   const last = page.at(-1);
   if (matching.length <= query.limit || last === undefined) return { integrations: page };
   return { integrations: page, nextCursor: encodeIntegrationCursor(last) };
+}
+
+/** The query's filters as a predicate, bounds as the SQL store compares them. */
+function matcher(query: IntegrationListQuery): (integration: Integration) => boolean {
+  const after =
+    query.createdAfter === undefined ? '' : toStoredBound('createdAfter', query.createdAfter);
+  const before =
+    query.createdBefore === undefined
+      ? undefined
+      : toStoredBound('createdBefore', query.createdBefore);
+  return (integration) =>
+    (query.status === undefined || integration.status === query.status) &&
+    (query.caLabel === undefined || integration.caLabel === query.caLabel) &&
+    (query.actor === undefined || integration.actor === query.actor) &&
+    integration.createdAt >= after &&
+    (before === undefined || integration.createdAt < before);
 }
 
 function needsRecovery(stored: StoredIntegration, now: string): boolean {

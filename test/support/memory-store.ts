@@ -14,6 +14,8 @@ import type {
   AuditPage,
   AuditQuery,
   AuditRecord,
+  DeletionStart,
+  DeletionStartOutcome,
   ChainedAuditRecord,
   IntegrationListQuery,
   IntegrationPage,
@@ -26,6 +28,7 @@ import type {
   Store,
 } from '../../src/storage/store.js';
 import {
+  distinctClaims,
   storedLease,
   storedRecoveryLease,
   storedRetryTime,
@@ -39,6 +42,7 @@ import { integrationPage, recoveryCandidates, type StoredIntegration } from './m
 /** The calls of the store a test can make fail. */
 export type StoreOperation =
   | 'startIntegration'
+  | 'startDeletion'
   | 'saveIntegration'
   | 'renewLease'
   | 'settleIntegration'
@@ -175,6 +179,33 @@ export class MemoryStore implements Store {
     return this.perform(undefined, () =>
       structuredClone(this.integrations.get(id)?.state.integration),
     );
+  }
+
+  getIntegrationState(id: string): Promise<IntegrationState | undefined> {
+    return this.perform(undefined, () => structuredClone(this.integrations.get(id)?.state));
+  }
+
+  startDeletion(start: DeletionStart): Promise<DeletionStartOutcome> {
+    return this.perform('startDeletion', () => {
+      const lease = storedLease(start.lease);
+      const claims = distinctClaims(start.claims);
+      const now = this.nowIso();
+      const records = this.trail.prepare(start.audit, now);
+      const id = start.state.integration.id;
+      const stored = this.integrations.get(id);
+      const status = stored?.state.integration.status;
+      if (stored === undefined || status !== start.expectedStatus || stored.lease !== undefined) {
+        return { started: false, reason: 'changed' };
+      }
+      const refusal = this.holds.refusal(claims, undefined, now);
+      if (refusal?.started === false && refusal.reason === 'claimed') return refusal;
+
+      this.holds.hold(id, claims, undefined);
+      const copy = asJson(start.state);
+      Object.assign(stored, { state: copy, lease: { ...lease }, retryRecoveryAt: undefined });
+      this.commit(copy, records);
+      return { started: true };
+    });
   }
 
   listIntegrations(query: IntegrationListQuery): Promise<IntegrationPage> {

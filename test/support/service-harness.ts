@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'undici';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, secretValues, type Config } from '../../src/config.js';
+import { createServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { createLogger } from '../../src/logger.js';
 import {
   startSimulator,
@@ -96,14 +97,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     destination,
   });
   const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
+  const metrics = createServiceMetrics();
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,
     credentials: config.tsmCredentials,
     retry: config.retry,
     logger,
+    observer: metrics.tsm,
+    tokenCheckIntervalMs: config.tokenCheckIntervalMs,
   });
-  const app = await buildApp({ config, store, tsm, logger });
+  const app = await buildApp({ config, store, tsm, logger, metrics });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   return {

@@ -8,7 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditFilter, ChainedAuditRecord, Store } from '../../storage/store.js';
 import { problemResponses } from '../schemas.js';
-import { AUDIT_FILTERS, outOfRange } from './audit-records.js';
+import { outOfRange } from '../query-errors.js';
+import { AUDIT_FILTERS } from './audit-records.js';
 
 /** The media type of the export: one JSON object per line. */
 export const NDJSON = 'application/x-ndjson';
@@ -40,6 +41,7 @@ export function registerAuditExportRoute(app: FastifyInstance, store: Store): vo
   app.get(
     '/audit-records/export',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Export the audit trail as JSON lines',
         description:
@@ -52,7 +54,7 @@ export function registerAuditExportRoute(app: FastifyInstance, store: Store): vo
             description: 'JSON lines, streamed.',
             content: { [NDJSON]: { schema: ExportedRecordSchema } },
           },
-          ...problemResponses(400, 401, 500),
+          ...problemResponses(400, 401, 403, 500),
         },
       },
     },

@@ -1,10 +1,9 @@
 /** GET /audit-records: the audit trail, filtered, newest first, a page at a time. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../errors.js';
 import { ISO_8601_PATTERN } from '../../storage/audit-bounds.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
-import { invalidCursor } from '../query-errors.js';
+import { invalidCursor, outOfRange } from '../query-errors.js';
 import { AuditRecordSchema, problemResponses } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
@@ -44,11 +43,12 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
   app.get(
     '/audit-records',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Query the audit trail',
         tags: ['audit'],
         querystring: AuditQuerySchema,
-        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
@@ -62,19 +62,4 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
       }
     },
   );
-}
-
-/** A bound the store cannot use (e.g. past year 9999 once its offset is applied). */
-export function outOfRange(error: RangeError): ApiError {
-  const parameter = /^(since|until|limit)\b/.exec(error.message)?.[1] ?? '';
-  return new ApiError('VALIDATION_FAILED', 'A parameter is out of range; see errors.', {
-    errors: [
-      {
-        pointer: `/${parameter}`,
-        in: 'querystring',
-        code: 'INVALID_VALUE',
-        message: error.message,
-      },
-    ],
-  });
 }

@@ -38,13 +38,14 @@ export function registerAuditVerificationRoute(app: FastifyInstance, store: Stor
   app.get(
     '/audit-records/verification',
     {
+      config: { scope: 'audit:read' },
       schema: {
         summary: 'Verify the audit hash chain',
         description:
           'Walks every audit record from the first and checks each against its hash and the ' +
           'hash its successor holds for it. A broken chain is still a 200, with valid false.',
         tags: ['audit'],
-        response: { 200: VerificationSchema, ...problemResponses(401, 500) },
+        response: { 200: VerificationSchema, ...problemResponses(401, 403, 500) },
       },
     },
     () => verifyAuditChain(store),

@@ -1,8 +1,12 @@
-/** Probes for orchestrators: /healthz (the process is up) and /readyz (the database answers). */
+/**
+ * Probes for orchestrators: /healthz (the process is up) and /readyz (the database answers and a
+ * TSM access token can be had: without either, every integration would fail).
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
 import type { Store } from '../../storage/store.js';
+import type { TsmClient } from '../../tsm/types.js';
 import { problemResponses } from '../schemas.js';
 
 const Status = (value: string) => Type.Object({ status: Type.Literal(value) });
@@ -22,7 +26,7 @@ function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Registers the health probes; they need no credentials. */
-export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
+export function registerHealthRoutes(app: FastifyInstance, store: Store, tsm: TsmClient): void {
   app.get(
     '/healthz',
     {
@@ -40,7 +44,10 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: the database answers',
+        summary: 'Readiness: the database answers and a TSM access token can be had',
+        description:
+          'The access token check is reused for READYZ_TOKEN_CHECK_MS, so probes do ' +
+          'not each reach CSP; a token still valid answers without CSP at all.',
         tags: ['health'],
         security: [],
         response: { 200: Status('ready'), ...problemResponses(503) },
@@ -52,6 +59,10 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store): void {
       } catch (error) {
         request.log.error({ err: error }, 'database unreachable');
         throw new ApiError('SERVICE_UNAVAILABLE', 'The database does not answer.');
+      }
+      const token = await tsm.checkAccessToken();
+      if (!token.ok) {
+        throw new ApiError('SERVICE_UNAVAILABLE', `No TSM access token: ${token.reason}.`);
       }
       return { status: 'ready' as const };
     },

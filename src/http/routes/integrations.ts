@@ -1,4 +1,4 @@
-/** POST /vault-integrations and GET /vault-integrations/{id}. */
+/** POST, GET and DELETE on /vault-integrations and /vault-integrations/{id}. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { IntegrationRequest } from '../../domain/integration-request.js';
@@ -7,8 +7,12 @@ import { INTEGRATION_STATUSES } from '../../orchestration/integration.js';
 import type { IntegrationService } from '../../orchestration/integration-service.js';
 import { InvalidCursorError } from '../../storage/store.js';
 import { DOCUMENTATION_EXAMPLE } from '../examples.js';
+import { respondAsyncOf } from '../async-preference.js';
+import { answerDelete } from '../deletion-answers.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
-import { invalidCursor } from '../query-errors.js';
+import { answerPreview, isDryRun } from '../preview-answers.js';
+import { PreviewSchema } from '../preview-schema.js';
+import { invalidCursor, outOfRange } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
 
 const DEFAULT_LIMIT = 50;
@@ -24,7 +28,39 @@ const CreateHeaders = Type.Object({
         'refused (422). Keys belong to their caller and are remembered for IDEMPOTENCY_KEY_TTL_MS.',
     }),
   ),
+  prefer: Type.Optional(
+    Type.String({
+      description:
+        'respond-async: answer 202 with Location as soon as the integration is stored; it runs ' +
+        'on, and GET on Location shows its steps as they happen.',
+      examples: ['respond-async'],
+    }),
+  ),
+  'x-callback-url': Type.Optional(
+    Type.String({
+      description:
+        'Only with Prefer: respond-async. Notified once when the integration ends (POST of the ' +
+        'integration as JSON, retried while failing); must lie under CALLBACK_URL_ALLOWLIST.',
+      examples: ['https://hooks.example.com/tsm/CHG-4711'],
+    }),
+  ),
 });
+
+const CreateQuery = Type.Object({
+  dryRun: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: validate, read TSM and answer the plan (200) without changing anything in TSM ' +
+        'and without storing an integration. Audited as integration.previewed.',
+    }),
+  ),
+});
+
+// RFC 3339: a full date-time with Z or an offset, so that no host's time zone is assumed.
+const RFC_3339 = {
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
+  examples: ['2026-12-03T17:00:00Z'],
+};
 
 const ListQuery = Type.Object(
   {
@@ -33,6 +69,21 @@ const ListQuery = Type.Object(
         INTEGRATION_STATUSES.map((status) => Type.Literal(status)),
         { description: 'Only integrations in this status, e.g. rollback_failed.' },
       ),
+    ),
+    caLabel: Type.Optional(
+      Type.String({
+        description: 'Only integrations of this CA label.',
+        examples: ['my-ca-label'],
+      }),
+    ),
+    actor: Type.Optional(
+      Type.String({ description: 'Only integrations this caller key name started.' }),
+    ),
+    createdAfter: Type.Optional(
+      Type.String({ ...RFC_3339, description: 'Created at or after this RFC 3339 time.' }),
+    ),
+    createdBefore: Type.Optional(
+      Type.String({ ...RFC_3339, description: 'Created before this RFC 3339 time.' }),
     ),
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
@@ -52,33 +103,48 @@ const IntegrationParams = Type.Object({
 });
 
 /** Registers the integration routes. */
-export function registerIntegrationRoutes(app: FastifyInstance, service: IntegrationService): void {
+export function registerIntegrationRoutes(
+  app: FastifyInstance,
+  service: IntegrationService,
+  options: { callbackAllowlist: URL[] },
+): void {
   app.post(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:write' },
       schema: {
         summary: 'Create a Vault CA integration in TSM',
         description:
           "Validates and normalizes the request, then makes TSM's three calls in order with " +
-          'retry. A step that fails for good is compensated: nothing is left half-done.',
+          'retry. A step that fails for good is compensated: nothing is left half-done. With ' +
+          'dryRun=true it only reads TSM and answers the plan per resource.',
         tags: ['integrations'],
         headers: CreateHeaders,
+        querystring: CreateQuery,
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
+          200: PreviewSchema,
           201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
-          ...problemResponses(400, 401, 409, 413, 415, 422, 500, 502, 503, 504),
+          202: Type.Ref(IntegrationSchema, {
+            description:
+              'Prefer: respond-async: stored and running on; follow Location for its progress.',
+          }),
+          ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 500, 502, 503, 504),
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
-      // reported together in one answer; fastify only reads the JSON.
+      // reported together in one answer; fastify only reads the JSON (dryRun is read by hand).
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     },
     async (request, reply) => {
+      const context = { actor: request.actor, requestId: request.id, logger: request.log };
+      if (isDryRun(request.query)) {
+        return answerPreview(await service.preview(request.body, context));
+      }
       const outcome = await service.create(request.body, {
-        actor: request.actor,
-        requestId: request.id,
-        logger: request.log,
+        ...context,
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
+        respondAsync: respondAsyncOf(request.headers, options.callbackAllowlist),
       });
       return answerCreate(outcome, reply);
     },
@@ -87,11 +153,15 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
   app.get(
     '/vault-integrations/:id',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'Read an integration',
         tags: ['integrations'],
         params: IntegrationParams,
-        response: { 200: Type.Ref(IntegrationSchema), ...problemResponses(400, 401, 404, 500) },
+        response: {
+          200: Type.Ref(IntegrationSchema),
+          ...problemResponses(400, 401, 403, 404, 500),
+        },
       },
     },
     async (request) => {
@@ -105,15 +175,54 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
     },
   );
 
+  app.delete(
+    '/vault-integrations/:id',
+    {
+      config: { scope: 'integrations:write' },
+      schema: {
+        summary: 'Delete an integration from TSM',
+        description:
+          'Deletes what the integration wrote, newest first: CA configuration, external account, ' +
+          'CA bundle. What it found unchanged or only referenced stays; a resource it replaced ' +
+          "is deleted, since it holds the integration's content. Only a succeeded integration " +
+          '(or a delete_failed one, to go on) can be deleted; deleting a deleted one answers it ' +
+          'again. TSM refusing to delete a CA configuration in use answers 409 CA_LABEL_IN_USE ' +
+          'and changes nothing.',
+        tags: ['integrations'],
+        params: IntegrationParams,
+        response: {
+          200: Type.Ref(IntegrationSchema, { description: 'Deleted (now or before).' }),
+          202: Type.Ref(IntegrationSchema, {
+            description: 'The service is stopping; recovery finishes the deletion.',
+          }),
+          ...problemResponses(400, 401, 403, 404, 409, 429, 500, 502),
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = (request.params as { id: string }).id.toLowerCase();
+      const outcome = await service.remove(id, {
+        actor: request.actor,
+        requestId: request.id,
+        logger: request.log,
+      });
+      return answerDelete(outcome, id, reply);
+    },
+  );
+
   app.get(
     '/vault-integrations',
     {
+      config: { scope: 'integrations:read' },
       schema: {
         summary: 'List integrations, newest first',
-        description: 'Filter by status, e.g. rollback_failed for the ones recovery is retrying.',
+        description:
+          'Filter by status (e.g. rollback_failed for the ones recovery is retrying), CA label, ' +
+          'actor and creation time; filters combine. Pages follow nextCursor and stay exact ' +
+          'while new integrations arrive: those appear on a new first page, never on a later one.',
         tags: ['integrations'],
         querystring: ListQuery,
-        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 500) },
+        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 403, 500) },
       },
     },
     async (request) => {
@@ -121,6 +230,7 @@ export function registerIntegrationRoutes(app: FastifyInstance, service: Integra
       try {
         return await service.list({ ...query, limit: query.limit ?? DEFAULT_LIMIT });
       } catch (error) {
+        if (error instanceof RangeError) throw outOfRange(error);
         if (!(error instanceof InvalidCursorError)) throw error;
         throw invalidCursor();
       }

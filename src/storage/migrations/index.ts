@@ -7,12 +7,14 @@ import * as initial from './0001_initial.js';
 import * as recovery from './0002_recovery.js';
 import * as idempotentAnswers from './0003_idempotent_answers.js';
 import * as auditChain from './0004_audit_chain.js';
+import * as lifecycle from './0005_lifecycle.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_recovery': recovery,
   '0003_idempotent_answers': idempotentAnswers,
   '0004_audit_chain': auditChain,
+  '0005_lifecycle': lifecycle,
 };
 
 /** The names of every migration, in the order they run. */

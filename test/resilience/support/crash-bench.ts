@@ -31,6 +31,8 @@ const SERVICE_ENV = {
   TSM_BACKOFF_MAX_MS: '20',
   SHUTDOWN_GRACE_MS: '1000',
   LOG_LEVEL: 'info',
+  // One caller sends the whole load: the per-caller write limit would answer most of it 429.
+  RATE_LIMIT_PER_MINUTE: '100000',
 };
 
 /** A TSM call to wait for: the one at which the service is killed. */

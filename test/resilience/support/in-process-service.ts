@@ -48,6 +48,8 @@ export async function startInProcessService(
     CSP_URL: sim.url,
     TSM_API_TOKEN: API_TOKEN,
     API_KEYS: `portal=${SERVICE_CALLER_KEY}`,
+    // One caller sends the whole load: the per-caller write limit would answer most of it 429.
+    RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_URL: dbPath,
     // Requests name the documentation's Vault, on the internet: it is not to be contacted.
     VAULT_PREFLIGHT: 'off',

@@ -44,6 +44,8 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       PORT: '0',
       // Requests name the documentation's Vault, on the internet: it is not to be contacted.
       VAULT_PREFLIGHT: 'off',
+      // One test caller sends a whole burst; the per-caller write limit is not under test here.
+      RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
