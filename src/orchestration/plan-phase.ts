@@ -1,7 +1,7 @@
 /**
  * The plan phase: each planned resource is decided against what TSM holds, the decisions are
  * audited, and the integration stops here, before any write, when a referenced bundle is missing
- * or a resource conflicts.
+ * or a resource conflicts. Like the reads, the decisions are committed with the next commit.
  */
 import type { DesiredResource, ResourceBody, ResourceKind } from '../domain/resources.js';
 import { decide, rootsOfTrustWarnings, type Decision } from './decide.js';
@@ -13,12 +13,12 @@ import type { IntegrationFailure, ResourceConflict } from './integration.js';
 export type PlanResult =
   { ok: true; decisions: Decision[] } | { ok: false; failure: IntegrationFailure };
 
-/** Decides every resource, records the decisions and warnings, and saves. */
-export async function planPhase(
+/** Decides every resource and records the decisions and warnings. */
+export function planPhase(
   run: IntegrationRun,
   plan: DesiredResource[],
   existing: Map<ResourceKind, ResourceBody | null>,
-): Promise<PlanResult> {
+): PlanResult {
   run.phase = 'plan';
   const onExisting = run.integration.onExisting;
   const decisions = plan.map((resource) =>
@@ -32,7 +32,6 @@ export async function planPhase(
   }
   run.integration.warnings.push(...rootsOfTrustWarnings(decisions));
   run.audit('integration.planned', { decisions: decisions.map(decisionDetails) });
-  await run.save();
 
   const failure = refusal(run, decisions);
   return failure === undefined ? { ok: true, decisions } : { ok: false, failure };

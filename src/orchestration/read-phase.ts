@@ -1,6 +1,8 @@
 /**
  * The read phase: every planned resource is read from TSM, all at once, before anything is
- * changed. A read that fails ends the integration with nothing changed.
+ * changed. A read that fails ends the integration with nothing changed. The read steps are not
+ * committed on their own: they ride with the next commit (the first write's intent, or the
+ * settlement), since a crash before it leaves nothing in TSM to account for.
  */
 import type { DesiredResource, ResourceBody, ResourceKind } from '../domain/resources.js';
 import { stepFailure } from './failures.js';
@@ -13,7 +15,7 @@ export type ReadResult =
   | { ok: true; existing: Map<ResourceKind, ResourceBody | null> }
   | { ok: false; failure: IntegrationFailure };
 
-/** Reads the planned resources in parallel and saves the read steps. */
+/** Reads the planned resources in parallel and records the read steps. */
 export async function readPhase(run: IntegrationRun, plan: DesiredResource[]): Promise<ReadResult> {
   run.phase = 'read';
   const reads = await Promise.all(
@@ -26,7 +28,6 @@ export async function readPhase(run: IntegrationRun, plan: DesiredResource[]): P
     ),
   );
   run.integration.steps.push(...reads.map((read) => read.report));
-  await run.save();
 
   const existing = new Map<ResourceKind, ResourceBody | null>();
   for (const [index, { kind, id }] of plan.entries()) {

@@ -1,7 +1,8 @@
 /**
  * The saga of one new integration: start it (claims, lease and idempotency key, all or nothing),
  * check the request against Vault, read, plan, write, and when a write fails for good, compensate
- * in reverse order. Each phase ends by saving the integration with its journal and audit records.
+ * in reverse order. The integration is saved with its journal and audit records before every
+ * write (its intent) and at the end; what happened in between rides with the next save.
  * A run halted by shutdown gives its lease up at once; one that lost its lease stops: recovery
  * finishes both.
  */
@@ -144,7 +145,7 @@ async function forwardPhases(
     if (refused !== undefined) return refused;
     const read = await readPhase(run, plan);
     if (!read.ok) return read.failure;
-    const planned = await planPhase(run, plan, read.existing);
+    const planned = planPhase(run, plan, read.existing);
     if (!planned.ok) return planned.failure;
     return await writePhase(run, planned.decisions);
   } catch (error) {

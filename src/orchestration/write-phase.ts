@@ -1,7 +1,10 @@
 /**
  * The write phase: the resources to create or replace are PUT one by one, in plan order, within
- * the forward deadline. Each write is journaled first: its intent is committed before the call,
- * its outcome after it, so that whoever finishes the integration knows what TSM may hold.
+ * the forward deadline. Each write's intent is committed before the call, so that whoever finishes
+ * the integration knows what TSM may hold. Its outcome is not committed on its own: it rides with
+ * the next commit (the next intent, the rolling-back save or the settlement). Until then the
+ * stored intent has no outcome, which compensation already treats as uncertain and resolves by
+ * reading TSM back, so a crash in between costs a read, never a wrong undo.
  */
 import { fingerprintOf } from '../domain/fingerprint.js';
 import type { Decision } from './decide.js';
@@ -45,17 +48,15 @@ async function writeResource(
 
   if (!outcome.ok) {
     run.setOutcome(kind, 'failed');
-    await run.save();
     return stepFailure('write', kind, id, outcome.failure);
   }
   const written = decision.action === 'create' ? 'created' : 'replaced';
   run.setOutcome(kind, written);
   run.audit('resource.written', { kind, id, tsmPath: entry.tsmPath, outcome: written });
-  await run.save();
   return undefined;
 }
 
-/** Journals the write and commits it before TSM is called. */
+/** Journals the write and commits it, with what was recorded since, before TSM is called. */
 async function recordIntent(run: IntegrationRun, decision: WriteDecision): Promise<JournalEntry> {
   const { kind, id, body } = decision;
   const entry: JournalEntry = {

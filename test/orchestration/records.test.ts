@@ -142,14 +142,17 @@ describe('a store that fails', () => {
   it('is rethrown, but only after what was written has been undone', async () => {
     const { tsm, store, run } = harness();
     const broken = new Error('disk I/O error');
-    // Saves: reads, plan, bundle intent and outcome, account intent, account outcome (fails).
-    store.breakNext('saveIntegration', { skip: 5, error: broken });
+    // A write's outcome is committed with the next intent (reads and plan with the first), so
+    // the saves are: bundle intent, account intent, CA intent (fails, after PUT account).
+    store.breakNext('saveIntegration', { skip: 2, error: broken });
 
     await expect(run()).rejects.toBe(broken);
 
+    // The CA's intent may or may not be stored: it is read back (absent), never written.
     expect(tsm.callNames().slice(3)).toEqual([
       'PUT caBundle',
       'PUT account',
+      'GET certificateAuthority',
       'DELETE account',
       'DELETE caBundle',
     ]);
@@ -160,8 +163,8 @@ describe('a store that fails', () => {
   it('stops before a write whose intent it cannot journal, and undoes the earlier ones', async () => {
     const { tsm, store, run } = harness();
     const broken = new Error('disk I/O error');
-    // Saves: reads, plan, bundle intent and outcome, account intent (fails): no PUT account.
-    store.breakNext('saveIntegration', { skip: 4, error: broken });
+    // Saves: bundle intent (with reads and plan), account intent (fails): no PUT account.
+    store.breakNext('saveIntegration', { skip: 1, error: broken });
 
     await expect(run()).rejects.toBe(broken);
 
