@@ -69,7 +69,8 @@ function problemOf(
 function allowedValues(group: FastifySchemaValidationError[]): string[] {
   const values = group.flatMap((issue): unknown[] => {
     if (issue.keyword === 'const') return [issue.params.allowedValue];
-    if (issue.keyword === 'enum') return (issue.params.allowedValues as unknown[] | undefined) ?? [];
+    if (issue.keyword === 'enum')
+      return (issue.params.allowedValues as unknown[] | undefined) ?? [];
     return [];
   });
   return [...new Set(values.map(String))];
