@@ -3,6 +3,7 @@
  * default per variable. The README's configuration table mirrors it (a test keeps them equal).
  */
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_DATABASE_URL } from './storage/database-folder.js';
 import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
 import { PREFLIGHT_MODES } from './vault/preflight-report.js';
 
@@ -22,7 +23,7 @@ export const EnvironmentSchema = Type.Object({
   DATABASE_URL: Type.String({
     description:
       'PostgreSQL URL, or SQLite file path or file: URL. Unset: ./data/vault-integrations.db.',
-    default: './data/vault-integrations.db',
+    default: DEFAULT_DATABASE_URL,
     minLength: 1,
   }),
   DATABASE_POOL_MAX: Integer(
