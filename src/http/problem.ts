@@ -148,13 +148,24 @@ const KEYWORD_CODES: Record<string, string> = {
   additionalProperties: 'UNKNOWN_FIELD',
 };
 
+function issueProblem(
+  keyword: string,
+  params: Record<string, unknown>,
+  message: string | undefined,
+): string | undefined {
+  if (keyword === 'additionalProperties') return 'is not a parameter of this route';
+  // The caller cannot see the schema: name the values it may send.
+  const allowed = params.allowedValues;
+  if (keyword === 'enum' && Array.isArray(allowed)) return `must be one of: ${allowed.join(', ')}`;
+  return message;
+}
+
 /** Query-string and path-parameter errors found by the route schemas. */
 function validationError(error: FastifyError): ApiError {
   const errors = (error.validation ?? []).map((issue) => {
     const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
     const pointer = `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
-    const problem =
-      issue.keyword === 'additionalProperties' ? 'is not a parameter of this route' : issue.message;
+    const problem = issueProblem(issue.keyword, issue.params, issue.message);
     return {
       pointer,
       code: KEYWORD_CODES[issue.keyword] ?? 'INVALID_VALUE',

@@ -1,6 +1,7 @@
 /** GET /audit-records: the audit trail, filtered, newest first, a page at a time. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AUDIT_ACTIONS, type AuditAction } from '../../domain/audit-actions.js';
 import { ISO_8601_PATTERN } from '../../storage/audit-bounds.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
@@ -16,7 +17,12 @@ const TIME_FORM = 'ISO 8601: a date, or a date-time with Z or an offset (e.g. +0
 export const AUDIT_FILTERS = {
   integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
   actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
-  action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
+  // An enum rather than a union of literals: one error listing the actions for an unknown one.
+  action: Type.Optional(
+    Type.Unsafe<AuditAction>(
+      Type.String({ enum: [...AUDIT_ACTIONS], description: 'Only this action, e.g. tsm.call.' }),
+    ),
+  ),
   since: Type.Optional(Type.String({ ...TIME, description: `At or after. ${TIME_FORM}` })),
   until: Type.Optional(Type.String({ ...TIME, description: `Before. ${TIME_FORM}` })),
 };
