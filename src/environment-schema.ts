@@ -22,7 +22,7 @@ export const EnvironmentSchema = Type.Object({
   PORT: Integer('Port to listen on (0 picks a free one).', 3000, 0, 65535),
   DATABASE_URL: Type.String({
     description:
-      'PostgreSQL URL, or SQLite file path or file: URL. Unset: ./data/vault-integrations.db.',
+      'PostgreSQL URL, or SQLite file path or file: URL in a folder that exists. Unset: ./data/vault-integrations.db, folder created.',
     default: DEFAULT_DATABASE_URL,
     minLength: 1,
   }),
