@@ -1,6 +1,7 @@
 /** GET /audit-records: the audit trail, filtered, newest first, a page at a time. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AUDIT_ACTIONS, type AuditAction } from '../../domain/audit-actions.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
 import { AuditRecordSchema, problemResponses } from '../schemas.js';
@@ -12,7 +13,12 @@ const DEFAULT_LIMIT = 50;
 export const AUDIT_FILTERS = {
   integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
   actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
-  action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
+  // An enum rather than a union of literals: one error listing the actions for an unknown one.
+  action: Type.Optional(
+    Type.Unsafe<AuditAction>(
+      Type.String({ enum: [...AUDIT_ACTIONS], description: 'Only this action, e.g. tsm.call.' }),
+    ),
+  ),
   since: timeParameter('Only records at or after this time.'),
   until: timeParameter('Only records before this time.'),
 };
