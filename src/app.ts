@@ -73,7 +73,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     genReqId: requestIdOf,
     // A misspelt query parameter is refused, not dropped: a filter that is silently ignored
     // answers with records the caller did not ask for. Every fault is reported, not the first.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // verbose: each error carries its schema, whose description says what to send instead.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, verbose: true } },
     // A body trickled in slowly must not hold a connection (and its memory) for minutes.
     requestTimeout: REQUEST_RECEIPT_TIMEOUT_MS,
     frameworkErrors: frameworkErrorAnswer(secrets),

@@ -18,6 +18,7 @@ import {
 } from './caller-settings.js';
 import { EnvironmentSchema } from './environment-schema.js';
 import { isScope, SCOPES, type Scope } from './http/auth/scopes.js';
+import { databaseFolderProblem } from './storage/database-folder.js';
 import type { PostgresSettings } from './storage/postgres-database.js';
 import type { PreflightMode } from './vault/preflight-report.js';
 
@@ -149,6 +150,8 @@ function toConfig(values: Environment, problems: string[]): Config {
         'or AUTH_DISABLED=true for local use.',
     );
   }
+  const folderProblem = databaseFolderProblem(values.DATABASE_URL);
+  if (folderProblem !== undefined) problems.push(folderProblem);
   if (values.TSM_BACKOFF_MAX_MS < values.TSM_BACKOFF_BASE_MS) {
     problems.push('TSM_BACKOFF_MAX_MS: must not be smaller than TSM_BACKOFF_BASE_MS.');
   }

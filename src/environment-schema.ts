@@ -3,6 +3,7 @@
  * default per variable. The README's configuration table mirrors it (a test keeps them equal).
  */
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_DATABASE_URL } from './storage/database-folder.js';
 import { DEFAULT_POSTGRES_SETTINGS } from './storage/postgres-database.js';
 import { PREFLIGHT_MODES } from './vault/preflight-report.js';
 
@@ -21,8 +22,8 @@ export const EnvironmentSchema = Type.Object({
   PORT: Integer('Port to listen on (0 picks a free one).', 3000, 0, 65535),
   DATABASE_URL: Type.String({
     description:
-      'PostgreSQL URL, or SQLite file path or file: URL. Unset: ./data/vault-integrations.db.',
-    default: './data/vault-integrations.db',
+      'PostgreSQL URL, or SQLite file path or file: URL in a folder that exists. Unset: ./data/vault-integrations.db, folder created.',
+    default: DEFAULT_DATABASE_URL,
     minLength: 1,
   }),
   DATABASE_POOL_MAX: Integer(

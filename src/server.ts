@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServiceMetrics } from './metrics/service-metrics.js';
+import { createsDatabaseFolder } from './storage/database-folder.js';
 import { openStore } from './storage/open-store.js';
 import { createTsmClient } from './tsm/http-tsm-client.js';
 
@@ -20,7 +21,11 @@ const HAND_OVER_MS = 15_000;
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, secrets: secretValues(config) });
-  const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
+  const store = await openStore(config.databaseUrl, {
+    logger,
+    postgres: config.postgres,
+    createSqliteFolder: createsDatabaseFolder(config.databaseUrl),
+  });
   const metrics = createServiceMetrics();
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CliEnvironmentSchema } from '../src/cli/environment.js';
 import { EXIT } from '../src/cli/exit-codes.js';
 import { EnvironmentSchema } from '../src/config.js';
+import { AUDIT_ACTIONS } from '../src/domain/audit-actions.js';
 import { VALIDATION_CODES } from '../src/domain/validation-codes.js';
 import { ERRORS } from '../src/errors.js';
 
@@ -45,6 +46,16 @@ describe('the README stays true to the code', () => {
     for (const [code, { severity }] of Object.entries(VALIDATION_CODES)) {
       expect(rowWith(`\`${code}\``)?.[1], code).toBe(severity);
     }
+  });
+
+  it('documents every audit action, and no other, in the audit trail section', () => {
+    const start = readme.indexOf('### Audit trail');
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const documented = section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split('|')[1]?.trim().replaceAll('`', ''));
+    expect(documented.toSorted()).toEqual([...AUDIT_ACTIONS].sort());
   });
 
   it("documents the command-line client's variables and exit statuses", () => {

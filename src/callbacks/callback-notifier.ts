@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { request } from 'undici';
+import type { AuditAction } from '../domain/audit-actions.js';
 import type { Integration } from '../orchestration/integration.js';
 import type { RunLogger } from '../orchestration/run-integration.js';
 import type { Store } from '../storage/store.js';
@@ -29,7 +30,7 @@ export type NotifyCallback = (
 export function callbackNotifier(store: Store, policy: CallbackPolicy): NotifyCallback {
   return async (url, integration, context) => {
     const target = `${url.origin}${url.pathname}`;
-    const record = (action: string, details: Record<string, unknown>) =>
+    const record = (action: AuditAction, details: Record<string, unknown>) =>
       store.appendAudit([
         {
           action,

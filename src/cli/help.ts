@@ -22,7 +22,8 @@ create, show --wait and delete:
   --no-wait                create and delete: return once the service has accepted the work
   --idempotency-key <key>  create: makes sending the same file again safe
 list:
-  --status, --ca-label, --actor, --created-after <RFC 3339>, --created-before <RFC 3339>,
+  --status, --ca-label, --actor, --created-after <time>, --created-before <time> (a date such
+  as 2026-12-01, or an RFC 3339 time such as 2026-12-01T00:00:00Z),
   --limit <1-500>, --cursor <nextCursor>, --all`;
 
 /** The whole help. */

@@ -17,6 +17,7 @@ import { DOCUMENTATION_EXAMPLE } from '../http/examples.js';
 import { createLogger } from '../logger.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { createSimulatedPki, startVaultSimulator } from '../simulator/vault/index.js';
+import { createsDatabaseFolder } from '../storage/database-folder.js';
 import { openStore } from '../storage/open-store.js';
 import { createTsmClient } from '../tsm/http-tsm-client.js';
 import {
@@ -69,7 +70,11 @@ async function main(): Promise<boolean> {
     secrets: secretValues(config),
     destination: pino.destination(2),
   });
-  const store = await openStore(config.databaseUrl, { logger, postgres: config.postgres });
+  const store = await openStore(config.databaseUrl, {
+    logger,
+    postgres: config.postgres,
+    createSqliteFolder: createsDatabaseFolder(config.databaseUrl),
+  });
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
     cspUrl: config.cspUrl,

@@ -113,6 +113,9 @@ export const VALIDATION_CODES = {
   VAULT_PREFLIGHT_CHECK_FAILED: warning(
     'Under VAULT_PREFLIGHT warn, a check against Vault itself failed; the integration went on.',
   ),
+  VAULT_PREFLIGHT_NOT_RUN: warning(
+    'Vault could not be reached from the service, so the preflight checked nothing; not a mismatch.',
+  ),
   VAULT_PREFLIGHT_RAISED: warning(
     'The request asked for a laxer vaultPreflight than the service runs; the service mode applied.',
   ),

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERRORS, PROBLEM_CONTENT_TYPE, problemType, type ErrorCode } from '../errors.js';
 import { safePath } from './request-audit.js';
+import { parameterErrors } from './schema-errors.js';
 
 /** The body of an error answer. */
 export interface ProblemBody {
@@ -142,28 +143,9 @@ function toApiError(error: FastifyError, bodyLimit: number): ApiError {
   );
 }
 
-/** The codes of schema keywords that say more than INVALID_VALUE, as in the body's registry. */
-const KEYWORD_CODES: Record<string, string> = {
-  required: 'FIELD_REQUIRED',
-  additionalProperties: 'UNKNOWN_FIELD',
-};
-
 /** Query-string and path-parameter errors found by the route schemas. */
 function validationError(error: FastifyError): ApiError {
-  const errors = (error.validation ?? []).map((issue) => {
-    const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
-    const pointer = `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
-    const problem =
-      issue.keyword === 'additionalProperties' ? 'is not a parameter of this route' : issue.message;
-    return {
-      pointer,
-      code: KEYWORD_CODES[issue.keyword] ?? 'INVALID_VALUE',
-      message: `${error.validationContext ?? 'request'} ${pointer} ${problem ?? 'is not valid'}`
-        .replace(/\s+/g, ' ')
-        .trim(),
-      in: error.validationContext,
-    };
-  });
+  const errors = parameterErrors(error.validation ?? [], error.validationContext);
   return new ApiError('VALIDATION_FAILED', 'Some parameters are not valid; see errors.', {
     errors,
   });

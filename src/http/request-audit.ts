@@ -3,6 +3,7 @@
  * as the caller wrote it, but bounded and scrubbed: a caller can put anything in a URL, including
  * a secret pasted by mistake, and the audit trail is append-only.
  */
+import type { AuditAction } from '../domain/audit-actions.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { scrubSecrets } from '../logger.js';
 import type { Store } from '../storage/store.js';
@@ -36,7 +37,7 @@ export function registerRequestAudit(
     try {
       await store.appendAudit([
         {
-          action: 'http.request',
+          action: 'http.request' satisfies AuditAction,
           actor: request.actor,
           requestId: request.id,
           details: {

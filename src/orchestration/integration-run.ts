@@ -5,6 +5,7 @@
  * commit together, and only while this runner still holds the lease.
  */
 import type { Logger } from 'pino';
+import type { AuditAction } from '../domain/audit-actions.js';
 import type { Warning } from '../domain/findings.js';
 import type { NormalizedIntegration } from '../domain/normalized-integration.js';
 import type { ResourceKind } from '../domain/resources.js';
@@ -157,7 +158,7 @@ export class IntegrationRun {
   }
 
   /** Queues an audit record; it is stored with the next save. */
-  audit(action: string, details: Record<string, unknown>): void {
+  audit(action: AuditAction, details: Record<string, unknown>): void {
     this.pendingAudit.push({
       action,
       actor: this.context.actor,

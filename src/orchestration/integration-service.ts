@@ -3,6 +3,7 @@
  * most once per Idempotency-Key), read and list them, and the recovery and shutdown that keep
  * every integration whole. Validation failures are audited here so the route stays a mapping.
  */
+import type { AuditAction } from '../domain/audit-actions.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { fingerprintOf } from '../domain/fingerprint.js';
@@ -262,7 +263,7 @@ function auditRejection(
   // Pointers and codes only: a message may quote a value, and the value may be sensitive.
   return store.appendAudit([
     {
-      action: 'integration.validation_failed',
+      action: 'integration.validation_failed' satisfies AuditAction,
       actor: context.actor,
       requestId: context.requestId,
       details: { ...extra, errors: errors.map(({ pointer, code }) => ({ pointer, code })) },

@@ -61,6 +61,8 @@ export async function judgePreflight(
   const preflight = await settings.check(integration, mode);
   const failed = preflight.checks.filter((check) => check.outcome === 'failed');
   if (mode === 'warn') warnings.push(...failed.map(checkWarning));
+  const unreached = preflight.checks.find((check) => UNREACHED_CODES.has(check.code));
+  if (unreached !== undefined) warnings.push(notRunWarning(preflight.vaultUrl, unreached));
   const verdict: PreflightVerdict = { mode, preflight, warnings };
   if (mode === 'require' && failed.length > 0) verdict.failure = preflightFailure(failed);
   return verdict;
@@ -111,6 +113,28 @@ function checkWarning(check: PreflightCheck): Warning {
     pointer: POINTERS[check.name],
     code: 'VAULT_PREFLIGHT_CHECK_FAILED',
     message: `Vault preflight ${check.name} (${check.code}): ${check.detail}`,
+  };
+}
+
+/** Codes meaning Vault did not answer at all: nothing was compared, so nothing can be wrong. */
+const UNREACHED_CODES: ReadonlySet<PreflightCheck['code']> = new Set([
+  'VAULT_UNREACHABLE',
+  'VAULT_TIMEOUT',
+]);
+
+/**
+ * Said whatever the mode, and never a refusal: the caller would otherwise believe the request
+ * was checked against Vault when it was not.
+ */
+function notRunWarning(vaultUrl: string, check: PreflightCheck): Warning {
+  return {
+    pointer: '/account/vaultUrl',
+    code: 'VAULT_PREFLIGHT_NOT_RUN',
+    message:
+      `Vault at ${vaultUrl} could not be reached from this service (${check.code}), so the ` +
+      'preflight checked nothing; the integration went on. This is not a mismatch: if TSM ' +
+      'reaches Vault by another route, nothing is wrong. Otherwise check the URL, or run the ' +
+      'service where Vault is reachable (VAULT_PREFLIGHT=off silences this).',
   };
 }
 

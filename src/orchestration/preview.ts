@@ -3,6 +3,7 @@
  * answered as a plan per resource with the exact body a PUT would send. Nothing is written to
  * TSM and no integration is stored; one audit record says who previewed what.
  */
+import type { AuditAction } from '../domain/audit-actions.js';
 import type { Warning } from '../domain/findings.js';
 import type { NormalizedIntegration } from '../domain/normalized-integration.js';
 import type { DesiredResource, ResourceBody, ResourceKind } from '../domain/resources.js';
@@ -150,7 +151,7 @@ function audit(
 ): Promise<void> {
   return deps.store.appendAudit([
     {
-      action: 'integration.previewed',
+      action: 'integration.previewed' satisfies AuditAction,
       actor: context.actor,
       requestId: context.requestId,
       details,

@@ -6,6 +6,7 @@
  * A run halted by shutdown gives its lease up at once; one that lost its lease stops: recovery
  * finishes both.
  */
+import type { AuditAction } from '../domain/audit-actions.js';
 import { planResources } from '../domain/tsm-bodies.js';
 import type { DesiredResource } from '../domain/resources.js';
 import type { StartOutcome } from '../storage/store.js';
@@ -171,7 +172,7 @@ async function handOver(run: IntegrationRun, reason: HaltReason): Promise<void> 
   try {
     const audit = run.takeAudit();
     audit.push({
-      action: 'integration.handed_over',
+      action: 'integration.handed_over' satisfies AuditAction,
       actor: run.context.actor,
       requestId: run.context.requestId,
       integrationId: run.integration.id,

@@ -26,11 +26,13 @@ export interface OpenStoreOptions {
   now?: Clock;
   /** PostgreSQL's pool and timeouts (DEFAULT_POSTGRES_SETTINGS where not given); SQLite's none. */
   postgres?: Partial<PostgresSettings>;
+  /** SQLite: create the file's missing folder (the default location only); refuse otherwise. */
+  createSqliteFolder?: boolean;
 }
 
 /**
  * Opens a PostgreSQL database (a postgres: or postgresql: URL) or a SQLite file (a path, a file:
- * URL, or ':memory:' for tests, creating its folder), and runs the migrations it lacks.
+ * URL, or ':memory:' for tests), and runs the migrations it lacks.
  */
 export async function openStore(
   databaseUrl: string,
@@ -54,7 +56,7 @@ async function openPostgres(
 }
 
 async function openSqlite(filename: string, options: OpenStoreOptions): Promise<Kysely<Database>> {
-  const db = openSqliteDatabase(filename);
+  const db = openSqliteDatabase(filename, { createFolder: options.createSqliteFolder });
   try {
     await migrateToLatest(db, options.logger);
   } catch (error) {

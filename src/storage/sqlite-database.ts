@@ -1,7 +1,7 @@
 /**
  * Opens a SQLite file as a kysely database with the pragmas the store relies on.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -21,12 +21,30 @@ const BUSY_TIMEOUT_MS = 5_000;
 // The store runs a few dozen distinct statements; the bound only matters if that ever changes.
 const MAX_CACHED_STATEMENTS = 500;
 
-/** Opens (creating the file and its folder if needed) a SQLite database for the store. */
-export function openSqliteDatabase(filename: string): Kysely<Database> {
-  if (filename !== MEMORY) mkdirSync(dirname(filename), { recursive: true });
-  const sqlite = new SqliteDatabase(filename);
+/** How to open the SQLite file. */
+export interface SqliteOpenOptions {
+  /**
+   * Create the file's folder when it is missing: only for the service's default location. A
+   * folder missing from a configured path is a typo or an unmounted volume, which creating it
+   * would hide (and at worst create at the filesystem root).
+   */
+  createFolder?: boolean;
+  /** Open an existing file without writing to it (the audit verifier); never creates it. */
+  readonly?: boolean;
+}
+
+/** Opens (creating the file if needed, unless read-only) a SQLite database for the store. */
+export function openSqliteDatabase(
+  filename: string,
+  options: SqliteOpenOptions = {},
+): Kysely<Database> {
+  if (filename !== MEMORY && !options.readonly) ensureFolder(filename, options.createFolder);
+  const sqlite = options.readonly
+    ? new SqliteDatabase(filename, { readonly: true, fileMustExist: true })
+    : new SqliteDatabase(filename);
   try {
-    applyPragmas(sqlite);
+    if (options.readonly) applyReadPragmas(sqlite);
+    else applyPragmas(sqlite);
   } catch (error) {
     sqlite.close();
     throw error;
@@ -53,6 +71,23 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
       return statement;
     },
   };
+}
+
+function ensureFolder(filename: string, create = false): void {
+  const folder = dirname(filename);
+  if (existsSync(folder)) return;
+  if (!create) {
+    throw new Error(
+      `DATABASE_URL: the folder ${folder} of the SQLite file does not exist; ` +
+        'create it (or mount the volume there) first.',
+    );
+  }
+  mkdirSync(folder, { recursive: true });
+}
+
+// A read-only connection cannot change the journal mode; it only waits for writers.
+function applyReadPragmas(sqlite: SqliteDatabase.Database): void {
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 }
 
 function applyPragmas(sqlite: SqliteDatabase.Database): void {

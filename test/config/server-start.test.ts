@@ -3,6 +3,8 @@
  * exits non-zero and says on stderr which variable to fix, without printing a secret.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,17 +47,60 @@ describe('starting the server with a bad environment', () => {
   });
 });
 
+describe('where the SQLite file goes', () => {
+  const service = {
+    TSM_URL: 'https://tsm.example.com',
+    TSM_API_TOKEN: API_TOKEN,
+    API_KEYS: `portal=${CALLER_KEY}`,
+    PORT: '0',
+  };
+
+  it('refuses a configured path whose folder does not exist, and creates no folder', async () => {
+    const missing = join(tmpdir(), `tvi-missing-${process.pid}`);
+    const exit = await startServer({ ...service, DATABASE_URL: join(missing, 'dir', 'x.db') });
+
+    expect(exit.code, exit.stderr).toBe(2);
+    expect(exit.stderr).toContain(`DATABASE_URL: the folder ${join(missing, 'dir')}`);
+    expect(exit.stderr).toMatch(/create it \(or mount the volume there\)/);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('creates ./data for the default location, and starts', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'tvi-default-db-'));
+    try {
+      const exit = await startServer(service, { cwd, stopWhenListening: true });
+
+      expect(exit.stdout, exit.stderr).toMatch(/listening/i);
+      expect(existsSync(join(cwd, 'data', 'vault-integrations.db'))).toBe(true);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+interface StartOptions {
+  /** The working folder; the project's by default. */
+  cwd?: string;
+  /** Stop the server (SIGTERM) once it says it is listening. */
+  stopWhenListening?: boolean;
+}
+
 /** Runs `node --import tsx src/server.ts` with only the given variables (and PATH). */
-function startServer(env: Record<string, string>): Promise<Exit> {
+function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<Exit> {
+  // tsx and the server as the project resolves them, so any working folder will do.
+  const args = ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'src/server.ts')];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: PROJECT_ROOT,
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (options.stopWhenListening === true && /listening/i.test(stdout)) child.kill('SIGTERM');
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const guard = setTimeout(() => child.kill('SIGKILL'), GIVE_UP_MS);
     child.on('error', reject);

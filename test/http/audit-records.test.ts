@@ -3,6 +3,7 @@
  * first, and limit and cursor page through every record exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS } from '../../src/domain/audit-actions.js';
 import { CALLER_KEY, startHarness, type Harness } from '../support/service-harness.js';
 import {
   auditRecords,
@@ -127,6 +128,26 @@ describe('the audit trail over HTTP', () => {
     expect(problem.errors).toEqual([
       expect.objectContaining({ pointer: '/actr', code: 'UNKNOWN_FIELD', in: 'querystring' }),
     ]);
+  });
+
+  it.each(['bogus', 'tsm', 'TSM.CALL'])(
+    'answers action=%s with 400 at /action, listing the actions',
+    async (action) => {
+      const answer = await harness.call('GET', `/audit-records?action=${action}`);
+
+      const problem = expectProblem(answer, 'VALIDATION_FAILED');
+      expect(problem.errors).toEqual([
+        expect.objectContaining({ pointer: '/action', in: 'querystring' }),
+      ]);
+      const [error] = problem.errors as { message: string }[];
+      for (const known of AUDIT_ACTIONS) expect(error?.message).toContain(known);
+    },
+  );
+
+  it('accepts every action of the list as a filter', async () => {
+    for (const action of AUDIT_ACTIONS) {
+      expectStatus(await harness.call('GET', `/audit-records?action=${action}`), 200);
+    }
   });
 
   it.each(['0', '501', 'ten'])('answers limit=%s with 400 pointing at /limit', async (limit) => {

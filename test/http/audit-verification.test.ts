@@ -124,6 +124,16 @@ describe('the audit chain over HTTP, one instance on SQLite', () => {
       await harness.call('GET', '/audit-records/export?colour=red'),
       'VALIDATION_FAILED',
     );
+    const unknownAction = expectProblem(
+      await harness.call('GET', '/audit-records/export?action=bogus'),
+      'VALIDATION_FAILED',
+    );
+    expect(unknownAction.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/action',
+        message: expect.stringContaining('must be one of: http.request,') as string,
+      }),
+    ]);
   });
 
   it('answers 401 to a caller without a key', async () => {

@@ -36,13 +36,12 @@ describe('reading an integration', () => {
     expect(problem.instance).toBe(`/vault-integrations/${id}`);
   });
 
-  it('answers a non-uuid id with 400 VALIDATION_FAILED naming the parameter', async () => {
-    const answer = await harness.call('GET', '/vault-integrations/not-a-uuid');
+  it('answers an id of any other form with 404 NOT_FOUND, for GET and DELETE', async () => {
+    const read = await harness.call('GET', '/vault-integrations/nope');
+    const deleted = await harness.call('DELETE', '/vault-integrations/nope');
 
-    const problem = expectProblem(answer, 'VALIDATION_FAILED');
-    expect(problem.errors).toEqual([
-      expect.objectContaining({ pointer: '/id', in: 'params', code: 'INVALID_VALUE' }),
-    ]);
+    expect(expectProblem(read, 'NOT_FOUND').detail).toContain('nope');
+    expect(expectProblem(deleted, 'NOT_FOUND').detail).toContain('nope');
   });
 
   it('asks for a caller key before it says whether an integration exists', async () => {

@@ -136,7 +136,29 @@ describe('listing integrations', () => {
     expect(expectStatus<ProblemView>(cursor, 400).errors).toEqual([
       expect.objectContaining({ pointer: '/cursor', code: 'INVALID_CURSOR' }),
     ]);
-    expect(expectStatus<ProblemView>(time, 400).errors?.[0]?.pointer).toBe('/createdAfter');
-    expect(expectStatus<ProblemView>(status, 400).errors?.[0]?.pointer).toBe('/status');
+    const timeErrors = expectStatus<ProblemView>(time, 400).errors ?? [];
+    expect(timeErrors).toEqual([
+      expect.objectContaining({ pointer: '/createdAfter', code: 'INVALID_VALUE' }),
+    ]);
+    expect(timeErrors[0]!.message).toContain('such as 2026-12-01T00:00:00Z');
+    expect(timeErrors[0]!.message).not.toContain('^\\d');
+    const statusErrors = expectStatus<ProblemView>(status, 400).errors ?? [];
+    expect(statusErrors).toEqual([
+      expect.objectContaining({ pointer: '/status', code: 'INVALID_VALUE' }),
+    ]);
+    expect(statusErrors[0]!.message).toContain('one of: in_progress, succeeded,');
+    expect(statusErrors[0]!.message).toContain('rollback_failed');
+  });
+
+  it('takes a date alone as a time bound, as GET /audit-records does', async () => {
+    const dated = await harness.call('GET', '/vault-integrations?createdAfter=2000-01-01');
+    const audited = await harness.call('GET', '/audit-records?since=2000-01-01&limit=1');
+    const badAudit = await harness.call('GET', '/audit-records?since=yesterday');
+
+    expect(dated.status, dated.text).toBe(200);
+    expect(audited.status, audited.text).toBe(200);
+    const errors = expectStatus<ProblemView>(badAudit, 400).errors ?? [];
+    expect(errors).toEqual([expect.objectContaining({ pointer: '/since', code: 'INVALID_VALUE' })]);
+    expect(errors[0]!.message).toContain('such as 2026-12-01T00:00:00Z');
   });
 });

@@ -174,6 +174,9 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
       'not_run',
       'not_run',
     ]);
+    expect(
+      integration.warnings.filter((warning) => warning.code.startsWith('VAULT_PREFLIGHT')),
+    ).toEqual([expect.objectContaining({ code: 'VAULT_PREFLIGHT_NOT_RUN' })]);
     // No bundle was sent: the account and the CA configuration.
     expect(tsmWrites(harness.sim)).toHaveLength(2);
   });

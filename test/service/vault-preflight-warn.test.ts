@@ -8,12 +8,13 @@ import { bundleOf, makeIntermediate, makeRoot } from '../support/certificates.js
 import { tsmCalls, tsmWrites } from '../support/requests.js';
 import { startHarness, type Harness } from '../support/service-harness.js';
 import { expectProblem } from '../http/support/http-expectations.js';
-import { startVaultWorld, type VaultWorld } from '../vault/support/vault-world.js';
+import { requestFor, startVaultWorld, type VaultWorld } from '../vault/support/vault-world.js';
 import {
   closedPort,
   codesOf,
   fingerprintOf,
   integrationOf,
+  type IntegrationJson,
   postFor,
   preflightRecord,
   preflightWarnings,
@@ -87,14 +88,34 @@ describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
     expect((await preflightRecord(harness, integration.id)).outcome).toBe('failed');
   });
 
-  it('reports an unreachable Vault as not run, without a warning', async () => {
+  it('reports an unreachable Vault as not run, with a warning that is not a mismatch', async () => {
     const answer = await postFor(harness, `https://127.0.0.1:${await closedPort()}`, undefined);
 
     expect(answer.status, answer.text).toBe(201);
     const integration = integrationOf(answer);
     expect(integration.preflight?.outcome).toBe('incomplete');
     expect(codesOf(integration).tls).toBe('VAULT_UNREACHABLE');
-    expect(preflightWarnings(integration)).toEqual([]);
+    const warnings = preflightWarnings(integration);
+    expect(warnings.map(({ pointer, code }) => `${pointer} ${code}`)).toEqual([
+      '/account/vaultUrl VAULT_PREFLIGHT_NOT_RUN',
+    ]);
+    expect(warnings[0]!.message).toMatch(/could not be reached from this service/);
+    expect(warnings[0]!.message).toMatch(/checked nothing/);
+  });
+
+  it('says in the dryRun preview too that an unreachable Vault was not checked', async () => {
+    const vaultUrl = `https://127.0.0.1:${await closedPort()}`;
+    const answer = await harness.call('POST', '/vault-integrations?dryRun=true', {
+      body: requestFor(vaultUrl, undefined),
+    });
+
+    expect(answer.status, answer.text).toBe(200);
+    const plan = answer.body as IntegrationJson & { wouldProceed: boolean };
+    expect(plan.wouldProceed).toBe(true);
+    expect(preflightWarnings(plan).map(({ pointer, code }) => `${pointer} ${code}`)).toEqual([
+      '/account/vaultUrl VAULT_PREFLIGHT_NOT_RUN',
+    ]);
+    expect(tsmWrites(harness.sim)).toEqual([]);
   });
 
   it('refuses before TSM when the request itself asks for require', async () => {

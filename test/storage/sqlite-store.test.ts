@@ -2,6 +2,7 @@
  * The store on real SQLite files: the contract, then what only a file shows — the database
  * guarding the audit trail itself, reopening, and where DATABASE_URL puts the file.
  */
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -16,7 +17,12 @@ import { MIGRATION_NAMES } from '../../src/storage/migrations/index.js';
 
 let folder = '';
 let files = 0;
-const freshFile = (name = 'store.db') => join(folder, `${(files += 1)}`, name);
+/** A file name in a folder of its own, which exists (the store creates no configured folder). */
+const freshFile = (name = 'store.db') => {
+  const own = join(folder, `${(files += 1)}`);
+  mkdirSync(own);
+  return join(own, name);
+};
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'sqlite-store-'));
@@ -69,9 +75,16 @@ describe('opening a SQLite store', () => {
     expect(records).toHaveLength(1);
   });
 
-  it('creates the folders above the file and keeps the file in WAL mode', async () => {
+  it('refuses a file in a folder that does not exist, creating nothing', async () => {
     const file = freshFile(join('nested', 'deeper', 'store.db'));
-    const store = await openStore(file);
+
+    await expect(openStore(file)).rejects.toThrow(/DATABASE_URL: the folder .*nested.* create it/);
+    expect(existsSync(join(file, '..', '..'))).toBe(false);
+  });
+
+  it('creates the folders above the file when asked (the default location) and keeps WAL', async () => {
+    const file = freshFile(join('nested', 'deeper', 'store.db'));
+    const store = await openStore(file, { createSqliteFolder: true });
     await store.ping();
     await store.close();
 

@@ -1,24 +1,26 @@
 /** GET /audit-records: the audit trail, filtered, newest first, a page at a time. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ISO_8601_PATTERN } from '../../storage/audit-bounds.js';
+import { AUDIT_ACTIONS, type AuditAction } from '../../domain/audit-actions.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
 import { AuditRecordSchema, problemResponses } from '../schemas.js';
+import { timeParameter } from '../time-parameter.js';
 
 const DEFAULT_LIMIT = 50;
-
-// Exactly the times the store can compare: a date, or a date-time with a zone.
-const TIME = { pattern: ISO_8601_PATTERN, examples: ['2026-12-03T17:00:00Z'] };
-const TIME_FORM = 'ISO 8601: a date, or a date-time with Z or an offset (e.g. +01:00).';
 
 /** The filters of the query, shared with the export so both select the same records. */
 export const AUDIT_FILTERS = {
   integrationId: Type.Optional(Type.String({ description: 'Only records of this integration.' })),
   actor: Type.Optional(Type.String({ description: 'Only records of this caller key name.' })),
-  action: Type.Optional(Type.String({ description: 'Only this action, e.g. tsm.call.' })),
-  since: Type.Optional(Type.String({ ...TIME, description: `At or after. ${TIME_FORM}` })),
-  until: Type.Optional(Type.String({ ...TIME, description: `Before. ${TIME_FORM}` })),
+  // An enum rather than a union of literals: one error listing the actions for an unknown one.
+  action: Type.Optional(
+    Type.Unsafe<AuditAction>(
+      Type.String({ enum: [...AUDIT_ACTIONS], description: 'Only this action, e.g. tsm.call.' }),
+    ),
+  ),
+  since: timeParameter('Only records at or after this time.'),
+  until: timeParameter('Only records before this time.'),
 };
 
 const AuditQuerySchema = Type.Object(

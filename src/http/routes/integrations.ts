@@ -14,6 +14,7 @@ import { answerPreview, isDryRun } from '../preview-answers.js';
 import { PreviewSchema } from '../preview-schema.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
 import { IntegrationSchema, problemResponses } from '../schemas.js';
+import { timeParameter } from '../time-parameter.js';
 
 const DEFAULT_LIMIT = 50;
 
@@ -57,11 +58,6 @@ const CreateQuery = Type.Object({
 });
 
 // RFC 3339: a full date-time with Z or an offset, so that no host's time zone is assumed.
-const RFC_3339 = {
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
-  examples: ['2026-12-03T17:00:00Z'],
-};
-
 const ListQuery = Type.Object(
   {
     status: Type.Optional(
@@ -79,12 +75,8 @@ const ListQuery = Type.Object(
     actor: Type.Optional(
       Type.String({ description: 'Only integrations this caller key name started.' }),
     ),
-    createdAfter: Type.Optional(
-      Type.String({ ...RFC_3339, description: 'Created at or after this RFC 3339 time.' }),
-    ),
-    createdBefore: Type.Optional(
-      Type.String({ ...RFC_3339, description: 'Created before this RFC 3339 time.' }),
-    ),
+    createdAfter: timeParameter('Only integrations created at or after this time.'),
+    createdBefore: timeParameter('Only integrations created before this time.'),
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 500, default: DEFAULT_LIMIT, description: 'Page size.' }),
     ),
@@ -99,7 +91,8 @@ const IntegrationPageSchema = Type.Object({
 });
 
 const IntegrationParams = Type.Object({
-  id: Type.String({ format: 'uuid', description: 'The integration id from POST or Location.' }),
+  // Any text: an id that names no integration is not found, whatever its form.
+  id: Type.String({ description: 'The integration id from POST or Location.' }),
 });
 
 /** Registers the integration routes. */

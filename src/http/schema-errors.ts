@@ -1,0 +1,83 @@
+/**
+ * What the route schemas found wrong in a query string or path, one entry per parameter. ajv
+ * reports a union of literals as one error per branch plus one for the union; a caller needs
+ * one sentence saying what to send instead, so the issues are grouped by where they point.
+ */
+import type { FastifySchemaValidationError } from 'fastify';
+
+/** One error entry of a VALIDATION_FAILED answer. */
+export interface ParameterError {
+  pointer: string;
+  code: string;
+  message: string;
+  in: string | undefined;
+}
+
+/** The codes of schema keywords that say more than INVALID_VALUE, as in the body's registry. */
+const KEYWORD_CODES: Record<string, string> = {
+  required: 'FIELD_REQUIRED',
+  additionalProperties: 'UNKNOWN_FIELD',
+};
+
+/** Keywords that only restate their branches' errors. */
+const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf']);
+
+/** One entry per parameter, saying what it must be. */
+export function parameterErrors(
+  issues: readonly FastifySchemaValidationError[],
+  context: string | undefined,
+): ParameterError[] {
+  const byPointer = new Map<string, FastifySchemaValidationError[]>();
+  for (const issue of issues) {
+    const pointer = pointerOf(issue);
+    byPointer.set(pointer, [...(byPointer.get(pointer) ?? []), issue]);
+  }
+  return [...byPointer].map(([pointer, group]) => {
+    const first = group.find((issue) => !SUMMARY_KEYWORDS.has(issue.keyword)) ?? group[0]!;
+    return {
+      pointer,
+      code: KEYWORD_CODES[first.keyword] ?? 'INVALID_VALUE',
+      message: `${context ?? 'request'} ${pointer} ${problemOf(group, first)}`
+        .replace(/\s+/g, ' ')
+        .trim(),
+      in: context,
+    };
+  });
+}
+
+function pointerOf(issue: FastifySchemaValidationError): string {
+  const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
+  return `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
+}
+
+function problemOf(
+  group: FastifySchemaValidationError[],
+  first: FastifySchemaValidationError,
+): string {
+  if (first.keyword === 'additionalProperties') return 'is not a parameter of this route.';
+  const allowed = allowedValues(group);
+  if (allowed.length > 0) return `must be one of: ${allowed.join(', ')}.`;
+  // A pattern says nothing to a reader; the parameter's description says what to send.
+  const description = descriptionOf(first);
+  if (first.keyword === 'pattern' && description !== undefined) {
+    return `is not in the expected form. ${description}`;
+  }
+  return first.message ?? 'is not valid.';
+}
+
+/** The values a union of literals (or an enum) allows, in the schema's order. */
+function allowedValues(group: FastifySchemaValidationError[]): string[] {
+  const values = group.flatMap((issue): unknown[] => {
+    if (issue.keyword === 'const') return [issue.params.allowedValue];
+    if (issue.keyword === 'enum')
+      return (issue.params.allowedValues as unknown[] | undefined) ?? [];
+    return [];
+  });
+  return [...new Set(values.map(String))];
+}
+
+/** The description of the failing schema; ajv gives it because the app asks for verbose errors. */
+function descriptionOf(issue: FastifySchemaValidationError): string | undefined {
+  const parent = (issue as { parentSchema?: { description?: unknown } }).parentSchema;
+  return typeof parent?.description === 'string' ? parent.description : undefined;
+}
