@@ -18,7 +18,7 @@ const PlannedResource = Type.Object({
       'stop before any write (conflict: other content under onExisting "reject"; missing: a ' +
       'referenced bundle TSM does not hold).',
   ),
-  tsmPath: Type.String({ examples: ['/tsm/v1alpha1/external-accounts/my-vault-account'] }),
+  tsmPath: Type.String({ description: 'Path of the resource in the TSM API.' }),
   body: Type.Optional(
     Type.Record(Type.String(), Type.Unknown(), {
       description:
@@ -37,7 +37,7 @@ const PlannedResource = Type.Object({
 export const PreviewSchema = Type.Object(
   {
     dryRun: Type.Literal(true),
-    caLabel: Type.String({ examples: ['my-ca-label'] }),
+    caLabel: Type.String({ description: 'CA label to onboard clusters with.' }),
     onExisting: literals(['reject', 'replace'], 'As in the request.'),
     wouldProceed: Type.Boolean({
       description:

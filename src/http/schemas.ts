@@ -5,6 +5,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { RESOURCE_KINDS } from '../domain/resources.js';
 import { PROBLEM_CONTENT_TYPE } from '../errors.js';
+import { PROBLEM_EXAMPLES } from './examples.js';
 import { INTEGRATION_STATUSES } from '../orchestration/integration.js';
 import { PREFLIGHT_CHECKS, PREFLIGHT_CODES } from '../vault/preflight-report.js';
 
@@ -197,23 +198,47 @@ export const SHARED_SCHEMAS: TSchema[] = [
   AuditRecordSchema,
 ];
 
-/** A response that fastify serializes and OpenAPI documents under its own media type. */
-export interface ProblemResponse {
+/** Named examples of one answer, as OpenAPI's Example objects. */
+export type NamedExamples = Record<string, { summary: string; value: unknown }>;
+
+/**
+ * A response declared per media type: fastify serializes it with the schema, and @fastify/swagger
+ * copies the media type object as it is, so the example reaches the OpenAPI document and /docs.
+ */
+export interface DocumentedResponse {
   description: string;
-  content: Record<typeof PROBLEM_CONTENT_TYPE, { schema: TSchema }>;
+  content: Record<string, { schema: TSchema; example?: unknown; examples?: NamedExamples }>;
+}
+
+/**
+ * A JSON answer with its example; `examples` when one answer has several telling shapes.
+ * The OpenAPI test checks every example against its schema, so they cannot drift apart.
+ */
+export function jsonAnswer(
+  description: string,
+  schema: TSchema,
+  example: { example: unknown } | { examples: NamedExamples },
+  mediaType = 'application/json',
+): DocumentedResponse {
+  return { description, content: { [mediaType]: { schema, ...example } } };
 }
 
 /**
  * Problem answers a route documents, by status. They are declared under their media type, not
  * application/json, so that generated clients read them as what they are.
  */
-export function problemResponses(...statuses: number[]): Record<number, ProblemResponse> {
-  const responses: Record<number, ProblemResponse> = {};
+export function problemResponses(...statuses: number[]): Record<number, DocumentedResponse> {
+  const responses: Record<number, DocumentedResponse> = {};
   for (const status of statuses) {
-    responses[status] = {
-      description: `Problem details (${status}).`,
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: Type.Ref(ProblemSchema) } },
-    };
+    const example = PROBLEM_EXAMPLES[status];
+    // A status without an example is a mistake in this file, found when the app is built.
+    if (example === undefined) throw new Error(`No problem example for status ${status}.`);
+    responses[status] = jsonAnswer(
+      `Problem details (${status}).`,
+      Type.Ref(ProblemSchema),
+      { example },
+      PROBLEM_CONTENT_TYPE,
+    );
   }
   return responses;
 }

@@ -3,6 +3,8 @@
  * each route with its request, parameters and problem answers. /docs shows it in a browser.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTATION_EXAMPLE } from '../../src/http/examples.js';
 import { startHarness, type Harness } from '../support/service-harness.js';
@@ -177,6 +179,54 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('gives every request body and every answer an example that its own schema accepts', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const documented: string[] = [];
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, documentedOperation] of Object.entries(methods)) {
+        const media = [
+          ...Object.entries(documentedOperation.requestBody?.content ?? {}).map(
+            ([type, content]) => [`${method} ${path} request ${type}`, type, content] as const,
+          ),
+          ...Object.entries(documentedOperation.responses).flatMap(([status, response]) =>
+            Object.entries(response.content ?? {}).map(
+              ([type, content]) => [`${method} ${path} ${status} ${type}`, type, content] as const,
+            ),
+          ),
+        ];
+        for (const [where, type, content] of media) {
+          const examples = [
+            ...(content.example === undefined ? [] : [content.example]),
+            ...Object.values(content.examples ?? {}).map((named) => named.value),
+          ];
+          expect(examples.length, `${where} has no example`).toBeGreaterThan(0);
+          // The schema is compiled with the components beside it, so its $refs resolve.
+          const validate = ajv.compile({ ...content.schema, components: document.components });
+          for (const example of examples) {
+            for (const value of valuesOf(type, example)) {
+              expect(validate(value), `${where}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+            }
+          }
+          documented.push(where);
+        }
+      }
+    }
+    // The walk reached the answers it exists for, not only the problem ones.
+    expect(documented).toEqual(
+      expect.arrayContaining([
+        'post /vault-integrations request application/json',
+        'post /vault-integrations 201 application/json',
+        'get /vault-integrations 200 application/json',
+        'delete /vault-integrations/{id} 200 application/json',
+        'get /audit-records/export 200 application/x-ndjson',
+        'get /audit-records/verification 200 application/json',
+        'get /readyz 503 application/problem+json',
+        'get /metrics 200 text/plain',
+      ]),
+    );
+  });
+
   it('marks the probes as needing no credentials, and the rest as needing a caller key', () => {
     expect(operation(document, '/healthz', 'get').security).toEqual([]);
     expect(operation(document, '/readyz', 'get').security).toEqual([]);
@@ -214,6 +264,15 @@ describe('the OpenAPI document', () => {
     expect(answer.text).toMatch(/<html/i);
   });
 });
+
+/** The values an example stands for: a JSON document, each line of JSON lines, or text. */
+function valuesOf(mediaType: string, example: unknown): unknown[] {
+  if (mediaType !== 'application/x-ndjson') return [example];
+  return String(example)
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown);
+}
 
 function operation(document: OpenApiDocument, path: string, method: string): Operation {
   const found = document.paths[path]?.[method];

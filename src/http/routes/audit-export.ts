@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditFilter, ChainedAuditRecord, Store } from '../../storage/store.js';
-import { problemResponses } from '../schemas.js';
+import { AUDIT_EXPORT_EXAMPLE } from '../examples.js';
+import { jsonAnswer, problemResponses } from '../schemas.js';
 import { outOfRange } from '../query-errors.js';
 import { AUDIT_FILTERS } from './audit-records.js';
 
@@ -50,10 +51,13 @@ export function registerAuditExportRoute(app: FastifyInstance, store: Store): vo
         tags: ['audit'],
         querystring: ExportQuerySchema,
         response: {
-          200: {
-            description: 'JSON lines, streamed.',
-            content: { [NDJSON]: { schema: ExportedRecordSchema } },
-          },
+          // The schema is of one line; the example is the text of a whole export.
+          200: jsonAnswer(
+            'JSON lines, streamed.',
+            ExportedRecordSchema,
+            { example: AUDIT_EXPORT_EXAMPLE },
+            NDJSON,
+          ),
           ...problemResponses(400, 401, 403, 500),
         },
       },

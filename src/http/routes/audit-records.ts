@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { AUDIT_ACTIONS, type AuditAction } from '../../domain/audit-actions.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
-import { AuditRecordSchema, problemResponses } from '../schemas.js';
+import { AUDIT_PAGE_EXAMPLE } from '../examples.js';
+import { AuditRecordSchema, jsonAnswer, problemResponses } from '../schemas.js';
 import { timeParameter } from '../time-parameter.js';
 
 const DEFAULT_LIMIT = 50;
@@ -50,7 +51,12 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
         summary: 'Query the audit trail',
         tags: ['audit'],
         querystring: AuditQuerySchema,
-        response: { 200: AuditPageSchema, ...problemResponses(400, 401, 403, 500) },
+        response: {
+          200: jsonAnswer('One page of audit records.', AuditPageSchema, {
+            example: AUDIT_PAGE_EXAMPLE,
+          }),
+          ...problemResponses(400, 401, 403, 500),
+        },
       },
     },
     async (request) => {

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../audit/chain-verifier.js';
 import type { Store } from '../../storage/store.js';
-import { problemResponses } from '../schemas.js';
+import { VERIFICATION_EXAMPLES } from '../examples.js';
+import { jsonAnswer, problemResponses } from '../schemas.js';
 
 const HashSchema = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
@@ -45,7 +46,12 @@ export function registerAuditVerificationRoute(app: FastifyInstance, store: Stor
           'Walks every audit record from the first and checks each against its hash and the ' +
           'hash its successor holds for it. A broken chain is still a 200, with valid false.',
         tags: ['audit'],
-        response: { 200: VerificationSchema, ...problemResponses(401, 403, 500) },
+        response: {
+          200: jsonAnswer('What the walk found.', VerificationSchema, {
+            examples: VERIFICATION_EXAMPLES,
+          }),
+          ...problemResponses(401, 403, 500),
+        },
       },
     },
     () => verifyAuditChain(store),

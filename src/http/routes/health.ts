@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
 import type { Store } from '../../storage/store.js';
 import type { TsmClient } from '../../tsm/types.js';
-import { problemResponses } from '../schemas.js';
+import { HEALTHY_EXAMPLE, READY_EXAMPLE } from '../examples.js';
+import { jsonAnswer, problemResponses } from '../schemas.js';
 
 const Status = (value: string) => Type.Object({ status: Type.Literal(value) });
 
@@ -34,7 +35,9 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store, tsm: Ts
         summary: 'Liveness',
         tags: ['health'],
         security: [],
-        response: { 200: Status('ok') },
+        response: {
+          200: jsonAnswer('The process is up.', Status('ok'), { example: HEALTHY_EXAMPLE }),
+        },
       },
     },
     () => ({ status: 'ok' as const }),
@@ -50,7 +53,12 @@ export function registerHealthRoutes(app: FastifyInstance, store: Store, tsm: Ts
           'not each reach CSP; a token still valid answers without CSP at all.',
         tags: ['health'],
         security: [],
-        response: { 200: Status('ready'), ...problemResponses(503) },
+        response: {
+          200: jsonAnswer('Ready to take integrations.', Status('ready'), {
+            example: READY_EXAMPLE,
+          }),
+          ...problemResponses(503),
+        },
       },
     },
     async (request) => {

@@ -6,14 +6,22 @@ import { ApiError } from '../../errors.js';
 import { INTEGRATION_STATUSES } from '../../orchestration/integration.js';
 import type { IntegrationService } from '../../orchestration/integration-service.js';
 import { InvalidCursorError } from '../../storage/store.js';
-import { DOCUMENTATION_EXAMPLE } from '../examples.js';
+import {
+  ACCEPTED_INTEGRATION_EXAMPLE,
+  DELETED_INTEGRATION_EXAMPLE,
+  DELETING_INTEGRATION_EXAMPLE,
+  DOCUMENTATION_EXAMPLE,
+  INTEGRATION_EXAMPLE,
+  INTEGRATION_PAGE_EXAMPLE,
+  PREVIEW_EXAMPLE,
+} from '../examples.js';
 import { respondAsyncOf } from '../async-preference.js';
 import { answerDelete } from '../deletion-answers.js';
 import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
 import { answerPreview, isDryRun } from '../preview-answers.js';
 import { PreviewSchema } from '../preview-schema.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
-import { IntegrationSchema, problemResponses } from '../schemas.js';
+import { IntegrationSchema, jsonAnswer, problemResponses } from '../schemas.js';
 import { timeParameter } from '../time-parameter.js';
 
 const DEFAULT_LIMIT = 50;
@@ -116,12 +124,17 @@ export function registerIntegrationRoutes(
         querystring: CreateQuery,
         body: { ...IntegrationRequest, examples: [DOCUMENTATION_EXAMPLE] },
         response: {
-          200: PreviewSchema,
-          201: Type.Ref(IntegrationSchema, { description: 'Created: every resource is in TSM.' }),
-          202: Type.Ref(IntegrationSchema, {
-            description:
-              'Prefer: respond-async: stored and running on; follow Location for its progress.',
+          200: jsonAnswer('dryRun=true: the plan; nothing was changed or stored.', PreviewSchema, {
+            example: PREVIEW_EXAMPLE,
           }),
+          201: jsonAnswer('Created: every resource is in TSM.', Type.Ref(IntegrationSchema), {
+            example: INTEGRATION_EXAMPLE,
+          }),
+          202: jsonAnswer(
+            'Prefer: respond-async: stored and running on; follow Location for its progress.',
+            Type.Ref(IntegrationSchema),
+            { example: ACCEPTED_INTEGRATION_EXAMPLE },
+          ),
           ...problemResponses(400, 401, 403, 409, 413, 415, 422, 429, 500, 502, 503, 504),
         },
       },
@@ -152,7 +165,9 @@ export function registerIntegrationRoutes(
         tags: ['integrations'],
         params: IntegrationParams,
         response: {
-          200: Type.Ref(IntegrationSchema),
+          200: jsonAnswer('The integration as stored now.', Type.Ref(IntegrationSchema), {
+            example: INTEGRATION_EXAMPLE,
+          }),
           ...problemResponses(400, 401, 403, 404, 500),
         },
       },
@@ -184,10 +199,14 @@ export function registerIntegrationRoutes(
         tags: ['integrations'],
         params: IntegrationParams,
         response: {
-          200: Type.Ref(IntegrationSchema, { description: 'Deleted (now or before).' }),
-          202: Type.Ref(IntegrationSchema, {
-            description: 'The service is stopping; recovery finishes the deletion.',
+          200: jsonAnswer('Deleted (now or before).', Type.Ref(IntegrationSchema), {
+            example: DELETED_INTEGRATION_EXAMPLE,
           }),
+          202: jsonAnswer(
+            'The service is stopping; recovery finishes the deletion.',
+            Type.Ref(IntegrationSchema),
+            { example: DELETING_INTEGRATION_EXAMPLE },
+          ),
           ...problemResponses(400, 401, 403, 404, 409, 429, 500, 502),
         },
       },
@@ -215,7 +234,12 @@ export function registerIntegrationRoutes(
           'while new integrations arrive: those appear on a new first page, never on a later one.',
         tags: ['integrations'],
         querystring: ListQuery,
-        response: { 200: IntegrationPageSchema, ...problemResponses(400, 401, 403, 500) },
+        response: {
+          200: jsonAnswer('One page of integrations.', IntegrationPageSchema, {
+            example: INTEGRATION_PAGE_EXAMPLE,
+          }),
+          ...problemResponses(400, 401, 403, 500),
+        },
       },
     },
     async (request) => {
