@@ -117,32 +117,30 @@ const resourcesWith = (outcome: 'pending' | 'created' | 'deleted') =>
     outcome,
   }));
 
-/** 201 of POST /vault-integrations and 200 of GET /vault-integrations/{id}. */
-export const INTEGRATION_EXAMPLE = {
+/** 202 of POST /vault-integrations with Prefer: respond-async: stored, nothing called yet. */
+export const ACCEPTED_INTEGRATION_EXAMPLE = {
   id: INTEGRATION_ID,
-  status: 'succeeded',
+  status: 'in_progress',
   caLabel: CA_LABEL,
   actor: ACTOR,
   requestId: REQUEST_ID,
   onExisting: 'reject',
-  resources: resourcesWith('created'),
-  steps: STEPS,
+  resources: resourcesWith('pending'),
+  steps: [] as typeof STEPS,
   warnings: validation.warnings,
   createdAt: STARTED_AT,
+  updatedAt: STARTED_AT,
+};
+
+/** 201 of POST /vault-integrations and 200 of GET /vault-integrations/{id}: the same one, done. */
+export const INTEGRATION_EXAMPLE = {
+  ...ACCEPTED_INTEGRATION_EXAMPLE,
+  status: 'succeeded',
+  resources: resourcesWith('created'),
+  steps: STEPS,
   updatedAt: FINISHED_AT,
   finishedAt: FINISHED_AT,
 };
-
-/** 202 of POST /vault-integrations with Prefer: respond-async: stored, nothing called yet. */
-export const ACCEPTED_INTEGRATION_EXAMPLE = {
-  ...INTEGRATION_EXAMPLE,
-  status: 'in_progress',
-  resources: resourcesWith('pending'),
-  steps: [],
-  updatedAt: STARTED_AT,
-  finishedAt: undefined,
-};
-delete ACCEPTED_INTEGRATION_EXAMPLE.finishedAt;
 
 /** 200 of DELETE /vault-integrations/{id}: every resource the integration wrote is gone. */
 export const DELETED_INTEGRATION_EXAMPLE = {
