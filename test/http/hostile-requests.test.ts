@@ -101,6 +101,34 @@ describe('audit time bounds', () => {
     expect((problem.errors ?? [])[0]).toMatchObject({ pointer: `/${parameter}` });
   });
 
+  it.each([
+    ['/audit-records', 'since=2026-02-30'],
+    ['/audit-records', 'since=2026-02-31T10:00:00Z'],
+    ['/audit-records', 'until=2025-02-29'],
+    ['/audit-records/export', 'since=2026-02-31T10:00:00Z'],
+    ['/vault-integrations', 'createdAfter=2026-02-31T10:00:00Z'],
+    ['/vault-integrations', 'createdBefore=2026-04-31'],
+  ])('refuses on %s the day %s, which the calendar does not have', async (path, query) => {
+    const answer = await harness.call('GET', `${path}?${query}`);
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    const [parameter] = query.split('=');
+    expect(problem.errors).toHaveLength(1);
+    const [error] = problem.errors ?? [];
+    expect(error).toMatchObject({
+      pointer: `/${parameter}`,
+      in: 'querystring',
+      code: 'INVALID_VALUE',
+    });
+    expect(error?.message).toMatch(/on a day of the calendar: month \d+ of \d{4} has \d+ days/);
+  });
+
+  it('accepts the 29th of February in a leap year', async () => {
+    const answer = await harness.call('GET', '/audit-records?since=2024-02-29T10:00:00Z');
+
+    expect(answer.status).toBe(200);
+  });
+
   it('accepts a date-time with an offset', async () => {
     const answer = await harness.call('GET', '/audit-records?since=2024-01-01T00:00:00%2B01:00');
 
