@@ -135,3 +135,36 @@ describe('audit time bounds', () => {
     expect(answer.status).toBe(200);
   });
 });
+
+describe('page sizes', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  const listings = ['/vault-integrations', '/audit-records'];
+
+  it.each(
+    listings.flatMap((path) =>
+      ['1e2', '0x10', '%2B5', '1.5', '%205', '', '5&limit=6'].map((limit) => [path, limit]),
+    ),
+  )('refuses on %s limit=%s, which is not in decimal digits', async (path, limit) => {
+    const answer = await harness.call('GET', `${path}?limit=${limit}`);
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    expect(problem.errors).toHaveLength(1);
+    const [error] = problem.errors ?? [];
+    expect(error).toMatchObject({ pointer: '/limit', in: 'querystring', code: 'INVALID_VALUE' });
+    expect(error?.message).toContain('decimal digits, from 1 to 500');
+  });
+
+  it.each(listings)(
+    'accepts limit=007 on %s: decimal digits, leading zeros and all',
+    async (path) => {
+      const answer = await harness.call('GET', `${path}?limit=007`);
+
+      expect(answer.status, answer.text).toBe(200);
+    },
+  );
+});

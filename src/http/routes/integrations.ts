@@ -21,6 +21,7 @@ import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
 import { answerPreview, isDryRun } from '../preview-answers.js';
 import { PreviewSchema } from '../preview-schema.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
+import { requireDecimalLimit } from '../page-size.js';
 import { IntegrationSchema, jsonAnswer, problemResponses } from '../schemas.js';
 import { timeParameter } from '../time-parameter.js';
 
@@ -231,6 +232,7 @@ export function registerIntegrationRoutes(
     '/vault-integrations',
     {
       config: { scope: 'integrations:read' },
+      preValidation: requireDecimalLimit,
       schema: {
         summary: 'List integrations, newest first',
         description:
