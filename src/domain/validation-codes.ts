@@ -68,6 +68,7 @@ export const VALIDATION_CODES = {
   NAMESPACE_RESERVED: error('The Vault namespace uses a reserved name.'),
   VAULT_PATH_NORMALIZED: warning('The sign path lost a /v1/ prefix or extra slashes.'),
   VAULT_PATH_CHARACTERS: error('The sign path holds spaces or non-printable characters.'),
+  VAULT_PATH_IS_URL: error('The sign path is a URL or starts with host:port; give the path only.'),
   VAULT_PATH_URL_CHARACTERS: error('The sign path holds "%", "?", "#" or a backslash.'),
   VAULT_PATH_DOT_SEGMENT: error('The sign path holds a "." or ".." segment.'),
   VAULT_PATH_ISSUE_ENDPOINT: error('The sign path uses issue, which makes Vault generate the key.'),
