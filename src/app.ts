@@ -110,12 +110,17 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    allowLoopbackVault: config.allowLoopbackVault,
     // A callback is retried as patiently as a TSM call.
     notifyCallback: callbackNotifier(store, config.retry),
     vaultPreflight: {
       mode: config.vaultPreflight.mode,
       check: (integration, mode) =>
-        runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
+        runVaultPreflight(integration, {
+          mode,
+          timeoutMs: config.vaultPreflight.timeoutMs,
+          allowLoopback: config.allowLoopbackVault,
+        }),
     },
     observer: metrics.integrations,
   });

@@ -40,6 +40,9 @@ export const VALIDATION_CODES = {
   VAULT_URL_HOST_AMBIGUOUS: error(
     'The Vault URL host is an IPv4 address in a short, octal or hex form.',
   ),
+  VAULT_URL_HOST_NOT_ROUTABLE: error(
+    'The Vault URL host is loopback, unspecified, link-local or multicast: not one for clusters.',
+  ),
   VAULT_URL_HOST_NORMALIZED: warning('The Vault URL host was rewritten in its canonical form.'),
   VAULT_URL_PORT_REQUIRED: error('The Vault URL has no explicit, valid port.'),
   VAULT_URL_PORT_NORMALIZED: warning('Leading zeros of the Vault URL port were removed.'),
