@@ -77,13 +77,13 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, allErrors: true, verbose: true } },
     // A body trickled in slowly must not hold a connection (and its memory) for minutes.
     requestTimeout: REQUEST_RECEIPT_TIMEOUT_MS,
-    frameworkErrors: frameworkErrorAnswer(secrets),
+    frameworkErrors: frameworkErrorAnswer(),
   });
   // Only JSON bodies: a text/plain body is a 415, not a string for the validator to puzzle over.
   app.removeContentTypeParser(['text/plain']);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  registerProblemHandlers(app, secrets);
+  registerProblemHandlers(app);
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);

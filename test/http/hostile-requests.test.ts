@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_KEY, startHarness, type Harness } from '../support/service-harness.js';
+import {
+  CALLER_KEY,
+  SIM_API_TOKEN,
+  startHarness,
+  type Harness,
+} from '../support/service-harness.js';
 import { auditRecords, expectProblem, expectStatus } from './support/http-expectations.js';
 
 describe('requests that are odd at the HTTP level', () => {
@@ -61,14 +66,15 @@ describe('requests that are odd at the HTTP level', () => {
     expect(expectStatus<{ id: string }>(read, 200).id).toBe(id);
   });
 
-  it('keeps a secret pasted into a URL out of the problem and the audit trail', async () => {
+  it('echoes a secret pasted into a URL only to its sender, and keeps it out of the audit trail', async () => {
     const answer = await harness.call('GET', `/nothing-here/${CALLER_KEY}`);
 
     const problem = expectProblem(answer, 'NOT_FOUND');
-    expect(answer.text).not.toContain(CALLER_KEY);
-    expect(problem.instance).toBe('/nothing-here/[REDACTED]');
+    expect(problem.instance).toBe(`/nothing-here/${CALLER_KEY}`);
+    expect(answer.text).not.toContain(SIM_API_TOKEN);
     const records = await auditRecords(harness, { action: 'http.request' });
     expect(JSON.stringify(records)).not.toContain(CALLER_KEY);
+    expect(harness.logLines.join('\n')).not.toContain(CALLER_KEY);
   });
 
   it('keeps at most 256 characters of a path in the audit trail', async () => {
