@@ -25,15 +25,20 @@ export interface ProblemBody {
  * private keys removed, and are never scrubbed of the configured secrets (see request-path.ts).
  */
 function problemBody(request: FastifyRequest, error: ApiError): ProblemBody {
+  return problemOf(error, echoedPath(request), request.id);
+}
+
+/** The problem body of an error, for an answer made with or without a fastify request. */
+export function problemOf(error: ApiError, instance: string, requestId: string): ProblemBody {
   const { status, title } = ERRORS[error.code];
   return {
     type: problemType(error.code),
     title,
     status,
     detail: scrubPrivateKeys(error.message),
-    instance: echoedPath(request),
+    instance,
     code: error.code,
-    requestId: request.id,
+    requestId,
     ...error.extensions,
   };
 }
@@ -92,6 +97,26 @@ export function refuseOtherCharsets(app: FastifyInstance): void {
     const name = charset?.[1]?.toLowerCase();
     if (name === undefined || name === 'utf-8' || name === 'utf8') return done();
     done(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 encoded JSON.'));
+  });
+}
+
+/**
+ * Refuses bodies sent compressed (any Content-Encoding but identity): the JSON parser would read
+ * the compressed bytes as text, and a zip bomb must not be unpacked to find that out.
+ */
+export function refuseEncodedBodies(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const codings = (request.headers['content-encoding'] ?? '').split(',');
+    const named = codings.map((coding) => coding.trim().toLowerCase()).filter((c) => c !== '');
+    if (named.every((coding) => coding === 'identity')) return done();
+    // RFC 7694: a 415 for a content coding names the codings the server accepts.
+    reply.header('accept-encoding', 'identity');
+    done(
+      new ApiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Send the body uncompressed, without a Content-Encoding header.',
+      ),
+    );
   });
 }
 

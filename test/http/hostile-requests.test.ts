@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CALLER_KEY,
@@ -45,6 +46,49 @@ describe('requests that are odd at the HTTP level', () => {
       const problem = expectProblem(await harness.call('GET', path), 'BAD_REQUEST');
       expect(problem.instance.length).toBeLessThanOrEqual(257);
     }
+  });
+
+  it("answers a URL over the header size limit with a 431 problem, not fastify's JSON", async () => {
+    const answer = await harness.call('GET', `/vault-integrations/${'a'.repeat(70_000)}`);
+
+    const problem = expectProblem(answer, 'HEADERS_TOO_LARGE');
+    expect(problem.detail).toMatch(/shorten the URL/);
+  });
+
+  it.each(['gzip', 'deflate, identity', 'br'])(
+    'refuses a body sent with Content-Encoding: %s with 415, asking for it uncompressed',
+    async (encoding) => {
+      const answer = await harness.call('POST', '/vault-integrations', {
+        body: {},
+        headers: { 'content-encoding': encoding },
+      });
+
+      expect(expectProblem(answer, 'UNSUPPORTED_MEDIA_TYPE').detail).toMatch(/uncompressed/);
+      expect(answer.headers['accept-encoding']).toBe('identity');
+    },
+  );
+
+  it('accepts Content-Encoding: identity', async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: {},
+      headers: { 'content-encoding': 'identity' },
+    });
+
+    expectProblem(answer, 'VALIDATION_FAILED');
+  });
+
+  it('refuses a request with two Authorization headers with 401, asking for one', async () => {
+    const answer = await request(`${harness.url}/vault-integrations`, {
+      headers: ['authorization', `Bearer ${CALLER_KEY}`, 'authorization', 'Bearer another-key'],
+      reset: true,
+    });
+    const text = await answer.body.text();
+
+    const problem = expectProblem(
+      { status: answer.statusCode, headers: answer.headers, body: JSON.parse(text), text },
+      'UNAUTHORIZED',
+    );
+    expect(problem.detail).toMatch(/one Authorization header/);
   });
 
   it('finds an integration by its id written in upper case', async () => {
