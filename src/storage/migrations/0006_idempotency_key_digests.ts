@@ -4,7 +4,7 @@
  * new key. A retry with a key issued before the upgrade therefore still finds its row and replays.
  * Until this migration the caller's key was stored as sent, and a caller may send anything.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { idempotencyKeyDigest } from '../idempotency-key-digest.js';
 import { engineOf } from './engine.js';
 
@@ -18,8 +18,22 @@ export async function up(untyped: Kysely<unknown>): Promise<void> {
   const db = untyped as Kysely<KeyTables>;
   // kysely runs PostgreSQL's migrations in a transaction but not SQLite's; a conversion cut short
   // must not leave some keys as digests and others as sent, under a name that says digest.
-  if (engineOf(untyped) === 'postgres') await digestStoredKeys(db);
-  else await db.transaction().execute(digestStoredKeys);
+  if (engineOf(untyped) === 'postgres') {
+    await digestStoredKeys(db);
+    return;
+  }
+  // SQLite leaves a changed row's old bytes in the free space of its page (and of its primary
+  // key's index) until something reuses it: the keys would still be in the file, for anyone
+  // who reads its bytes. secure_delete makes it zero them as it frees them.
+  const [previous] = (await sql<{ secure_delete: number }>`PRAGMA secure_delete`.execute(db)).rows;
+  await sql`PRAGMA secure_delete = ON`.execute(db);
+  try {
+    await db.transaction().execute(digestStoredKeys);
+  } finally {
+    await sql
+      .raw(`PRAGMA secure_delete = ${previous?.secure_delete === 1 ? 'ON' : 'OFF'}`)
+      .execute(db);
+  }
 }
 
 async function digestStoredKeys(db: Kysely<KeyTables>): Promise<void> {
