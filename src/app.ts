@@ -12,9 +12,11 @@ import { secretValues, type Config } from './config.js';
 import { registerWriteRateLimit } from './http/auth/write-rate-limit.js';
 import { registerBrowserOrigins } from './http/browser-origins.js';
 import { registerCallerAuth } from './http/caller-auth.js';
+import { clientErrorAnswer } from './http/client-errors.js';
 import { registerOpenApi } from './http/openapi.js';
 import {
   frameworkErrorAnswer,
+  refuseEncodedBodies,
   refuseOtherCharsets,
   registerProblemHandlers,
 } from './http/problem.js';
@@ -77,13 +79,14 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, allErrors: true, verbose: true } },
     // A body trickled in slowly must not hold a connection (and its memory) for minutes.
     requestTimeout: REQUEST_RECEIPT_TIMEOUT_MS,
-    frameworkErrors: frameworkErrorAnswer(secrets),
+    frameworkErrors: frameworkErrorAnswer(),
+    clientErrorHandler: clientErrorAnswer(logger),
   });
   // Only JSON bodies: a text/plain body is a 415, not a string for the validator to puzzle over.
   app.removeContentTypeParser(['text/plain']);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  registerProblemHandlers(app, secrets);
+  registerProblemHandlers(app);
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);
@@ -97,6 +100,7 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   });
   await registerWriteRateLimit(app, config.rateLimitPerMinute);
   refuseOtherCharsets(app);
+  refuseEncodedBodies(app);
 
   const metrics = parts.metrics ?? createServiceMetrics();
   const service = createIntegrationService({
@@ -110,12 +114,17 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
     recoveryIntervalMs: config.recoveryIntervalMs,
     idempotencyKeyTtlMs: config.idempotencyKeyTtlMs,
     allowHttpVault: config.allowHttpVault,
+    allowLoopbackVault: config.allowLoopbackVault,
     // A callback is retried as patiently as a TSM call.
     notifyCallback: callbackNotifier(store, config.retry),
     vaultPreflight: {
       mode: config.vaultPreflight.mode,
       check: (integration, mode) =>
-        runVaultPreflight(integration, { mode, timeoutMs: config.vaultPreflight.timeoutMs }),
+        runVaultPreflight(integration, {
+          mode,
+          timeoutMs: config.vaultPreflight.timeoutMs,
+          allowLoopback: config.allowLoopbackVault,
+        }),
     },
     observer: metrics.integrations,
   });

@@ -41,6 +41,8 @@ export interface Config {
   apiKeys: ApiKey[];
   authDisabled: boolean;
   allowHttpVault: boolean;
+  /** Loopback Vault URLs, in validation and in the preflight: a local test Vault only. */
+  allowLoopbackVault: boolean;
   /** Where a respond-async caller may be notified at the end; empty: nowhere. */
   callbackAllowlist: URL[];
   logLevel: string;
@@ -170,6 +172,7 @@ function toConfig(values: Environment, problems: string[]): Config {
     apiKeys,
     authDisabled,
     allowHttpVault: values.ALLOW_HTTP_VAULT === 'true',
+    allowLoopbackVault: values.VAULT_ALLOW_LOOPBACK === 'true',
     callbackAllowlist: parseCallbackAllowlist(values.CALLBACK_URL_ALLOWLIST ?? '', problems),
     logLevel: values.LOG_LEVEL,
     retry: {

@@ -70,6 +70,10 @@ export const EnvironmentSchema = Type.Object({
   ),
   AUTH_DISABLED: Bool('true lets every caller in as "anonymous". Only for local development.'),
   ALLOW_HTTP_VAULT: Bool('true accepts http:// Vault URLs. Vault should be reached over TLS.'),
+  VAULT_ALLOW_LOOPBACK: Bool(
+    'true accepts loopback Vault URLs (127.0.0.0/8, ::1, localhost), for a test Vault on this ' +
+      'machine. Link-local stays refused.',
+  ),
   CALLBACK_URL_ALLOWLIST: Type.Optional(
     Type.String({
       description:

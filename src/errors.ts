@@ -10,6 +10,7 @@ export const ERRORS = {
   UNAUTHORIZED: { status: 401, title: 'Missing or invalid caller credentials' },
   INSUFFICIENT_SCOPE: { status: 403, title: 'The caller lacks the scope this call needs' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   INTEGRATION_IN_PROGRESS: {
     status: 409,
     title: 'Another integration is running on the same key or TSM resource',
@@ -35,6 +36,7 @@ export const ERRORS = {
   CA_BUNDLE_NOT_FOUND: { status: 422, title: 'The referenced CA bundle does not exist in TSM' },
   TSM_REJECTED: { status: 422, title: 'TSM refused a step; the integration was rolled back' },
   RATE_LIMITED: { status: 429, title: 'Too many writes by this caller; retry later' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The URL or the headers are too large' },
   VAULT_PREFLIGHT_FAILED: {
     status: 422,
     title: 'The request does not match the Vault it names; nothing was sent to TSM',

@@ -21,14 +21,79 @@ const REDACTED_PATHS = [
 ];
 
 const PRIVATE_KEY_BLOCK =
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/gi;
 
-/** Replaces every private key block and every given secret value in a text. */
+const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/i;
+
+/**
+ * A run of URL characters holding at least one percent escape: a URL, a path or a query value as
+ * it appears in a log line or is echoed, cut at quotes, backslashes and whitespace (which end a
+ * JSON string or an escape in a log line, and which a URL never holds raw).
+ */
+const PERCENT_ENCODED_RUN = /[^\s"'<>\\^`{|}]*%[0-9A-Fa-f]{2}[^\s"'<>\\^`{|}]*/g;
+
+/** How often a run is decoded in search of a key: a key encoded twice is still a key. */
+const MAX_DECODINGS = 3;
+
+/**
+ * Replaces every private key block in a text, written plainly or percent-encoded (as in a URL).
+ * Only the key's shape is looked for, never a configured value: what this removes from an answer
+ * tells the sender nothing about the service's secrets.
+ */
+export function scrubPrivateKeys(text: string): string {
+  const scrubbed = text.replace(PRIVATE_KEY_BLOCK, REDACTED);
+  if (!scrubbed.includes('%')) return scrubbed;
+  return scrubbed.replace(PERCENT_ENCODED_RUN, scrubEncodedKey);
+}
+
+/**
+ * A percent-encoded run with any private key in it redacted. Such a run is returned decoded,
+ * the key replaced, and the rest re-encoded where it must be (control characters, quotes): where
+ * the key ends cannot be found in the encoded form, and the decoded one keeps the URL readable.
+ */
+function scrubEncodedKey(run: string): string {
+  let decoded = run;
+  for (let round = 0; round < MAX_DECODINGS && /%[0-9A-Fa-f]{2}/.test(decoded); round += 1) {
+    decoded = decodeLeniently(decoded);
+    if (PRIVATE_KEY_BEGIN.test(decoded))
+      return reencode(decoded.replace(PRIVATE_KEY_BLOCK, REDACTED));
+  }
+  return run;
+}
+
+/** Decodes percent escapes and `+` (a space in a query), keeping what is not valid UTF-8 as is. */
+function decodeLeniently(text: string): string {
+  return text.replace(/\+/g, ' ').replace(/(%[0-9A-Fa-f]{2})+/g, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return Buffer.from(escapes.replace(/%/g, ''), 'hex').toString('utf8');
+    }
+  });
+}
+
+/** Percent-encodes what must not stand raw in a URL or a JSON string. */
+function reencode(text: string): string {
+  return text.replace(/[^\x21-\x7E]|["%\\]/gu, (char) => {
+    const bytes = Buffer.from(char, 'utf8');
+    return [...bytes]
+      .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join('');
+  });
+}
+
+/**
+ * Replaces every private key block (plain or percent-encoded) and every given secret value (plain
+ * or percent-encoded) in a text. For logs and the audit store only: an answer scrubbed of the
+ * configured secrets would tell its sender whether a guess was one of them.
+ */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let scrubbed = text.replace(PRIVATE_KEY_BLOCK, REDACTED);
+  let scrubbed = scrubPrivateKeys(text);
   for (const secret of secrets) {
-    if (secret.length > 0 && scrubbed.includes(secret))
-      scrubbed = scrubbed.split(secret).join(REDACTED);
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      if (form.length > 0 && scrubbed.includes(form))
+        scrubbed = scrubbed.split(form).join(REDACTED);
+    }
   }
   return scrubbed;
 }

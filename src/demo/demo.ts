@@ -63,6 +63,8 @@ async function main(): Promise<boolean> {
     DATABASE_URL: join(folder, 'vault-integrations.db'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     VAULT_PREFLIGHT: 'require',
+    // The demo's Vault simulator listens on this machine's loopback.
+    VAULT_ALLOW_LOOPBACK: 'true',
   });
   // Service logs go to standard error, so standard output stays the demo's story.
   const logger = createLogger({
@@ -89,7 +91,10 @@ async function main(): Promise<boolean> {
 
   try {
     console.log(`TSM simulator at ${sim.url}; Vault simulator at ${vault.url}`);
-    console.log(`Service at ${url}; SQLite at ${config.databaseUrl}; VAULT_PREFLIGHT=require`);
+    console.log(
+      `Service at ${url}; SQLite at ${config.databaseUrl}; VAULT_PREFLIGHT=require, ` +
+        'VAULT_ALLOW_LOOPBACK=true',
+    );
     const created = await createDocumentedIntegration(call, sim, guide);
     const rolledBack = await createFailingIntegration(call, sim, guide);
     return created && rolledBack;

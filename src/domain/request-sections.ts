@@ -27,6 +27,8 @@ type FieldCheck = (value: string, pointer: string, report: ValidationReport) => 
 /** The options of validation that come from the service, not from the caller. */
 export interface SectionOptions {
   allowHttpVault: boolean;
+  /** Loopback Vault URLs for a local test Vault; default false. */
+  allowLoopbackVault?: boolean;
   now: Date;
 }
 
@@ -89,7 +91,12 @@ export function normalizeAccount(
 ): NormalizedAccount | undefined {
   const basics = common(fields, report);
   const vaultUrl = field(fields, 'vaultUrl', report, (value, pointer) =>
-    normalizeVaultUrl(value, pointer, options.allowHttpVault, report),
+    normalizeVaultUrl(
+      value,
+      pointer,
+      { allowHttp: options.allowHttpVault, allowLoopback: options.allowLoopbackVault === true },
+      report,
+    ),
   );
   const serviceAccountName = field(fields, 'serviceAccountName', report, checkServiceAccountName);
   const roleName = field(fields, 'roleName', report, checkRoleName);

@@ -17,9 +17,14 @@ import { reportStructureErrors } from './request-structure.js';
 import { SectionReader } from './section-reader.js';
 import { ValidationReport } from './validation-report.js';
 
-/** What the service decides for validation: http Vault URLs, and the time to check validity. */
+/**
+ * What the service decides for validation: http and loopback Vault URLs, and the time to check
+ * validity.
+ */
 export interface ValidationOptions {
   allowHttpVault: boolean;
+  /** VAULT_ALLOW_LOOPBACK: loopback Vault URLs for a local test Vault; default false. */
+  allowLoopbackVault?: boolean;
   now: Date;
 }
 

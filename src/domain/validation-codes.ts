@@ -43,6 +43,9 @@ export const VALIDATION_CODES = {
   VAULT_URL_HOST_LABELS: error(
     'The Vault URL host is no DNS name: an empty label, one over 63 characters, or over 253.',
   ),
+  VAULT_URL_HOST_NOT_ROUTABLE: error(
+    'The Vault URL host is loopback, unspecified, link-local or multicast: not one for clusters.',
+  ),
   VAULT_URL_HOST_NORMALIZED: warning('The Vault URL host was rewritten in its canonical form.'),
   VAULT_URL_PORT_REQUIRED: error('The Vault URL has no explicit, valid port.'),
   VAULT_URL_PORT_NORMALIZED: warning('Leading zeros of the Vault URL port were removed.'),
@@ -71,6 +74,7 @@ export const VALIDATION_CODES = {
   NAMESPACE_RESERVED: error('The Vault namespace uses a reserved name.'),
   VAULT_PATH_NORMALIZED: warning('The sign path lost a /v1/ prefix or extra slashes.'),
   VAULT_PATH_CHARACTERS: error('The sign path holds spaces or non-printable characters.'),
+  VAULT_PATH_IS_URL: error('The sign path is a URL or starts with host:port; give the path only.'),
   VAULT_PATH_URL_CHARACTERS: error('The sign path holds "%", "?", "#" or a backslash.'),
   VAULT_PATH_DOT_SEGMENT: error('The sign path holds a "." or ".." segment.'),
   VAULT_PATH_ISSUE_ENDPOINT: error('The sign path uses issue, which makes Vault generate the key.'),

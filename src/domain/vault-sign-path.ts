@@ -28,6 +28,10 @@ export function normalizeSignPath(text: string, pointer: string, report: Validat
     );
     return undefined;
   }
+  if (looksLikeUrl(text)) {
+    report.error(pointer, 'VAULT_PATH_IS_URL', isUrlMessage(text));
+    return undefined;
+  }
   const path = tidy(text);
   if (path !== text) {
     report.warn(
@@ -38,6 +42,30 @@ export function normalizeSignPath(text: string, pointer: string, report: Validat
     );
   }
   return checkSegments(path.split('/'), path, pointer, report);
+}
+
+/**
+ * A whole Vault URL pasted where the path belongs ("https://vault:8200/v1/pki/sign/web", or
+ * "vault:8200/v1/..."). Its first segment holds a colon, which no mount name here does; tidying it
+ * would turn "https:" into a mount and send TSM a path no Vault serves.
+ */
+function looksLikeUrl(text: string): boolean {
+  const first = text.split('/').find((segment) => segment !== '') ?? '';
+  return first.includes(':');
+}
+
+function isUrlMessage(text: string): string {
+  const advice =
+    'Give only the sign path, <mount>/sign/<role>; the server belongs in account.vaultUrl.';
+  let pathname: string;
+  try {
+    pathname = new URL(text).pathname;
+  } catch {
+    return `${quote(text)} is not a sign path but holds a host and port. ${advice}`;
+  }
+  const suggestion = tidy(pathname);
+  const example = suggestion === '' ? '' : ` Here that is ${quote(suggestion)}.`;
+  return `${quote(text)} is a URL, not a sign path. ${advice}${example}`;
 }
 
 function tidy(text: string): string {

@@ -3,6 +3,7 @@
  * so the only accepted form is scheme://host:port. The URL is never quoted back: it may carry
  * credentials, and only its host is repeated in hints.
  */
+import { RANGE_MEANINGS, unroutableRangeOfHost } from './unroutable-address.js';
 import { checkHost } from './vault-url-host.js';
 import { quote, type ValidationReport } from './validation-report.js';
 
@@ -12,6 +13,12 @@ const VAULT_DEFAULT_PORT = 8200;
 // Hints name the host as a placeholder when the one given is refused.
 const HOST_PLACEHOLDER = '<host>';
 const WRITE = 'write https://<host>:<port>.';
+
+/** What the service allows: http (ALLOW_HTTP_VAULT) and loopback (VAULT_ALLOW_LOOPBACK) hosts. */
+export interface VaultUrlOptions {
+  allowHttp: boolean;
+  allowLoopback: boolean;
+}
 
 /** The raw parts of the URL text, taken before WHATWG parsing hides an explicit :443. */
 interface RawParts {
@@ -28,16 +35,16 @@ interface RawParts {
 export function normalizeVaultUrl(
   text: string,
   pointer: string,
-  allowHttp: boolean,
+  options: VaultUrlOptions,
   report: ValidationReport,
 ): string | undefined {
-  const parts = readParts(text, pointer, report);
+  const parts = readParts(text, pointer, options, report);
   if (parts === undefined) return undefined;
 
   const { raw, host } = parts;
   const errorsBefore = report.errorCount;
   // Hints show the form to use: https whenever the scheme given is refused.
-  const scheme = checkScheme(raw.scheme, allowHttp, pointer, report);
+  const scheme = checkScheme(raw.scheme, options.allowHttp, pointer, report);
   if (raw.userInfo) {
     report.error(
       pointer,
@@ -56,7 +63,12 @@ export function normalizeVaultUrl(
 }
 
 /** The raw parts and the host to use (undefined when refused), when the URL parses. */
-function readParts(text: string, pointer: string, report: ValidationReport) {
+function readParts(
+  text: string,
+  pointer: string,
+  options: VaultUrlOptions,
+  report: ValidationReport,
+) {
   if (text.includes('\\')) {
     report.error(
       pointer,
@@ -81,7 +93,9 @@ function readParts(text: string, pointer: string, report: ValidationReport) {
   }
   const parsed = URL.canParse(text) ? new URL(text).hostname : undefined;
   const errorsBefore = report.errorCount;
-  const host = checkHost({ written: raw.host, parsed }, pointer, report);
+  const canonical = checkHost({ written: raw.host, parsed }, pointer, report);
+  const host =
+    canonical === undefined ? undefined : checkRoutable(canonical, options, pointer, report);
   // A refused host is reported on its own; the rest of the URL is still checked.
   if (report.errorCount > errorsBefore) return { raw, host: undefined };
   if (parsed === undefined) {
@@ -89,6 +103,29 @@ function readParts(text: string, pointer: string, report: ValidationReport) {
     return undefined;
   }
   return { raw, host };
+}
+
+/** The host, or undefined (with an error) when the clusters could never reach Vault there. */
+function checkRoutable(
+  host: string,
+  options: VaultUrlOptions,
+  pointer: string,
+  report: ValidationReport,
+): string | undefined {
+  const range = unroutableRangeOfHost(host, options);
+  if (range === undefined) return host;
+  const lift =
+    range === 'loopback'
+      ? ' (a test Vault on this machine needs VAULT_ALLOW_LOOPBACK=true on this service)'
+      : '';
+  report.error(
+    pointer,
+    'VAULT_URL_HOST_NOT_ROUTABLE',
+    `The Vault URL host ${quote(host)} is ${RANGE_MEANINGS[range]}: the clusters of the mesh ` +
+      'reach Vault at this address, so it can never be Vault for them. Give an address or DNS ' +
+      `name the clusters route to Vault; private addresses are fine${lift}.`,
+  );
+  return undefined;
 }
 
 function splitRaw(text: string): RawParts | undefined {

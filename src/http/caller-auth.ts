@@ -70,6 +70,10 @@ function callerIdentifier(options: CallerAuthOptions) {
   const findKey = createApiKeyTable(options.apiKeys);
   const verifyToken = options.jwt === undefined ? undefined : createTokenVerifier(options.jwt);
   return async (request: FastifyRequest): Promise<Caller> => {
+    // Node keeps the first of repeated Authorization headers; a proxy may have used another.
+    if (authorizationHeaderCount(request) > 1) {
+      throw unauthorized('Send one Authorization header; this request has several.');
+    }
     const presented = bearerCredential(request);
     if (presented === undefined) {
       throw unauthorized('Send a caller key or a token as Authorization: Bearer <credential>.');
@@ -114,6 +118,11 @@ function isPublic(request: FastifyRequest, opened: readonly string[]): boolean {
 
 function isPublicPath(path: string): boolean {
   return PUBLIC_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+function authorizationHeaderCount(request: FastifyRequest): number {
+  const names = request.raw.rawHeaders.filter((_value, index) => index % 2 === 0);
+  return names.filter((name) => name.toLowerCase() === 'authorization').length;
 }
 
 function bearerCredential(request: FastifyRequest): string | undefined {

@@ -4,7 +4,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, ERRORS, PROBLEM_CONTENT_TYPE, problemType, type ErrorCode } from '../errors.js';
-import { safePath } from './request-audit.js';
+import { scrubPrivateKeys } from '../logger.js';
+import { echoedPath } from './request-path.js';
 import { parameterErrors } from './schema-errors.js';
 
 /** The body of an error answer. */
@@ -19,33 +20,38 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-/** Builds the problem body for an error code. */
-function problemBody(request: FastifyRequest, instance: string, error: ApiError): ProblemBody {
+/**
+ * Builds the problem body for an error code. `instance` and `detail` echo what the caller sent,
+ * private keys removed, and are never scrubbed of the configured secrets (see request-path.ts).
+ */
+function problemBody(request: FastifyRequest, error: ApiError): ProblemBody {
+  return problemOf(error, echoedPath(request), request.id);
+}
+
+/** The problem body of an error, for an answer made with or without a fastify request. */
+export function problemOf(error: ApiError, instance: string, requestId: string): ProblemBody {
   const { status, title } = ERRORS[error.code];
   return {
     type: problemType(error.code),
     title,
     status,
-    detail: error.message,
+    detail: scrubPrivateKeys(error.message),
     instance,
     code: error.code,
-    requestId: request.id,
+    requestId,
     ...error.extensions,
   };
 }
 
-/**
- * Installs the error and not-found handlers that answer with problem details. `secrets` are
- * scrubbed from the path a problem echoes as its `instance`.
- */
-export function registerProblemHandlers(app: FastifyInstance, secrets: readonly string[]): void {
+/** Installs the error and not-found handlers that answer with problem details. */
+export function registerProblemHandlers(app: FastifyInstance): void {
   const answer = (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
     if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     if (error.code === 'INSUFFICIENT_SCOPE') {
       const scope = String(error.extensions.requiredScope);
       reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
     }
-    const problem = problemBody(request, safePath(request, secrets), error);
+    const problem = problemBody(request, error);
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   };
 
@@ -59,7 +65,7 @@ export function registerProblemHandlers(app: FastifyInstance, secrets: readonly 
     answer(
       request,
       reply,
-      new ApiError('NOT_FOUND', `No route ${request.method} ${safePath(request, secrets)}.`),
+      new ApiError('NOT_FOUND', `No route ${request.method} ${echoedPath(request)}.`),
     ),
   );
 }
@@ -68,14 +74,14 @@ export function registerProblemHandlers(app: FastifyInstance, secrets: readonly 
  * An answer for fastify's router errors (a malformed URL, an over-long path parameter), which
  * happen before hooks and the error handler: it builds the problem itself.
  */
-export function frameworkErrorAnswer(secrets: readonly string[]) {
+export function frameworkErrorAnswer() {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     request.log.info({ code: error.code }, 'request refused');
     const refusal = new ApiError(
       'BAD_REQUEST',
       'The URL could not be read: check its percent-encoding and the length of its parts.',
     );
-    const problem = problemBody(request, safePath(request, secrets), refusal);
+    const problem = problemBody(request, refusal);
     reply
       .code(problem.status)
       .header('x-request-id', request.id)
@@ -91,6 +97,26 @@ export function refuseOtherCharsets(app: FastifyInstance): void {
     const name = charset?.[1]?.toLowerCase();
     if (name === undefined || name === 'utf-8' || name === 'utf8') return done();
     done(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 encoded JSON.'));
+  });
+}
+
+/**
+ * Refuses bodies sent compressed (any Content-Encoding but identity): the JSON parser would read
+ * the compressed bytes as text, and a zip bomb must not be unpacked to find that out.
+ */
+export function refuseEncodedBodies(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const codings = (request.headers['content-encoding'] ?? '').split(',');
+    const named = codings.map((coding) => coding.trim().toLowerCase()).filter((c) => c !== '');
+    if (named.every((coding) => coding === 'identity')) return done();
+    // RFC 7694: a 415 for a content coding names the codings the server accepts.
+    reply.header('accept-encoding', 'identity');
+    done(
+      new ApiError(
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Send the body uncompressed, without a Content-Encoding header.',
+      ),
+    );
   });
 }
 

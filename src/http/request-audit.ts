@@ -1,27 +1,18 @@
 /**
  * One audit record per answered request, and the request id on every answer. The path is stored
- * as the caller wrote it, but bounded and scrubbed: a caller can put anything in a URL, including
- * a secret pasted by mistake, and the audit trail is append-only.
+ * as the caller wrote it, but bounded and scrubbed (see request-path.ts): a caller can put
+ * anything in a URL, including a secret pasted by mistake, and the audit trail is append-only.
  */
 import type { AuditAction } from '../domain/audit-actions.js';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { scrubSecrets } from '../logger.js';
+import type { FastifyInstance } from 'fastify';
 import type { Store } from '../storage/store.js';
+import { auditedPath } from './request-path.js';
 
 /**
  * Paths that are not audited: probes, scrapes and the API description, polled often and harmless
  * (a scraper every 15 s would otherwise write most of the trail).
  */
 const UNAUDITED = /^\/(healthz|readyz|metrics|openapi\.json|docs)(\/|$|\?)/;
-
-/** Longest path kept in an audit record or a problem's `instance`. */
-const MAX_PATH_LENGTH = 256;
-
-/** The request's path, without query string, bounded and free of the given secrets. */
-export function safePath(request: FastifyRequest, secrets: readonly string[]): string {
-  const path = scrubSecrets(request.url.split('?')[0] ?? '', secrets);
-  return path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path;
-}
 
 /** Echoes the request id, and appends one audit record per request once it is answered. */
 export function registerRequestAudit(
@@ -42,7 +33,7 @@ export function registerRequestAudit(
           requestId: request.id,
           details: {
             method: request.method,
-            path: safePath(request, secrets),
+            path: auditedPath(request, secrets),
             route: request.routeOptions.url ?? null,
             status: reply.statusCode,
             durationMs: Math.round(reply.elapsedTime),

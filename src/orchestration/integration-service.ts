@@ -74,6 +74,8 @@ export interface IntegrationServiceDeps {
   recoveryIntervalMs: number;
   idempotencyKeyTtlMs: number;
   allowHttpVault: boolean;
+  /** VAULT_ALLOW_LOOPBACK: loopback Vault URLs pass validation. */
+  allowLoopbackVault: boolean;
   /** Notifies a respond-async caller's callback URL at the end. */
   notifyCallback: NotifyCallback;
   /** The Vault preflight; absent: off. */
@@ -143,6 +145,7 @@ async function create(
 ): Promise<CreateOutcome> {
   const validation = validateIntegrationRequest(body, {
     allowHttpVault: deps.allowHttpVault,
+    allowLoopbackVault: deps.allowLoopbackVault,
     now: deps.now(),
   });
   if (!validation.ok) {
@@ -213,6 +216,7 @@ async function preview(
 ): Promise<PreviewResult> {
   const validation = validateIntegrationRequest(body, {
     allowHttpVault: deps.allowHttpVault,
+    allowLoopbackVault: deps.allowLoopbackVault,
     now: deps.now(),
   });
   if (!validation.ok) {

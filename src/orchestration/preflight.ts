@@ -120,6 +120,7 @@ function checkWarning(check: PreflightCheck): Warning {
 const UNREACHED_CODES: ReadonlySet<PreflightCheck['code']> = new Set([
   'VAULT_UNREACHABLE',
   'VAULT_TIMEOUT',
+  'VAULT_ADDRESS_NOT_ROUTABLE',
 ]);
 
 /**
@@ -127,6 +128,17 @@ const UNREACHED_CODES: ReadonlySet<PreflightCheck['code']> = new Set([
  * was checked against Vault when it was not.
  */
 function notRunWarning(vaultUrl: string, check: PreflightCheck): Warning {
+  if (check.code === 'VAULT_ADDRESS_NOT_ROUTABLE') {
+    return {
+      pointer: '/account/vaultUrl',
+      code: 'VAULT_PREFLIGHT_NOT_RUN',
+      message:
+        `The host of ${vaultUrl} resolves, from this service, to a loopback, link-local or ` +
+        'other address that is never Vault for the clusters, so the preflight did not connect ' +
+        'and checked nothing; the integration went on. Make sure the clusters resolve the name ' +
+        'to Vault.',
+    };
+  }
   return {
     pointer: '/account/vaultUrl',
     code: 'VAULT_PREFLIGHT_NOT_RUN',

@@ -1,8 +1,10 @@
 /**
  * Callers' idempotency keys. A key is as good as absent once it has expired: whoever meets an
- * expired one deletes it, and the purge removes the rest.
+ * expired one deletes it, and the purge removes the rest. A key is stored and looked up by its
+ * digest only; the caller's key itself never reaches the database.
  */
 import type { Kysely } from 'kysely';
+import { idempotencyKeyDigest } from './idempotency-key-digest.js';
 import type { Database, IdempotencyKeyRow } from './schema.js';
 import type { Integration } from '../orchestration/integration.js';
 import type { IdempotencyKey } from './store.js';
@@ -14,25 +16,27 @@ export async function liveIdempotencyKey(
   key: string,
   now: string,
 ): Promise<IdempotencyKey | undefined> {
+  const keyDigest = idempotencyKeyDigest(key);
   const row = await db
     .selectFrom('idempotency_keys')
     .selectAll()
     .where('actor', '=', actor)
-    .where('key', '=', key)
+    .where('key_digest', '=', keyDigest)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  if (row.expires_at > now) return toIdempotencyKey(row);
+  if (row.expires_at > now) return toIdempotencyKey(row, key);
 
   await db
     .deleteFrom('idempotency_keys')
     .where('actor', '=', actor)
-    .where('key', '=', key)
+    .where('key_digest', '=', keyDigest)
     .execute();
   return undefined;
 }
 
 /**
- * Stores a key unless the caller has one by that name already (the primary key is (actor, key));
+ * Stores a key's digest unless the caller has that key already (the primary key is
+ * (actor, key_digest));
  * whether it did. On PostgreSQL, a key another start has inserted but not committed makes this
  * wait for that start's end, and then answer false if it committed.
  */
@@ -45,13 +49,13 @@ export async function insertIdempotencyKey(
     .insertInto('idempotency_keys')
     .values({
       actor: key.actor,
-      key: key.key,
+      key_digest: idempotencyKeyDigest(key.key),
       fingerprint: key.fingerprint,
       integration_id: key.integrationId,
       created_at: createdAt,
       expires_at: key.expiresAt,
     })
-    .onConflict((conflict) => conflict.columns(['actor', 'key']).doNothing())
+    .onConflict((conflict) => conflict.columns(['actor', 'key_digest']).doNothing())
     .executeTakeFirst();
   return result.numInsertedOrUpdatedRows !== 0n;
 }
@@ -88,14 +92,15 @@ export async function deleteExpiredIdempotencyKeys(
   return Number(result.numDeletedRows);
 }
 
-function toIdempotencyKey(row: IdempotencyKeyRow): IdempotencyKey {
-  const key: IdempotencyKey = {
+// The row holds the key's digest only; `key` is the caller's key it was looked up by.
+function toIdempotencyKey(row: IdempotencyKeyRow, key: string): IdempotencyKey {
+  const found: IdempotencyKey = {
     actor: row.actor,
-    key: row.key,
+    key,
     fingerprint: row.fingerprint,
     integrationId: row.integration_id,
     expiresAt: row.expires_at,
   };
-  if (row.answer !== null) key.answer = JSON.parse(row.answer) as Integration;
-  return key;
+  if (row.answer !== null) found.answer = JSON.parse(row.answer) as Integration;
+  return found;
 }

@@ -36,10 +36,13 @@ export interface ResourceClaimsTable {
   claimed_at: string;
 }
 
-/** A caller's Idempotency-Key, scoped to the caller by the primary key (actor, key). */
+/**
+ * A caller's Idempotency-Key, scoped to the caller by the primary key (actor, key_digest). The key
+ * itself is never stored, only its digest (idempotency-key-digest.ts).
+ */
 export interface IdempotencyKeysTable {
   actor: string;
-  key: string;
+  key_digest: string;
   fingerprint: string;
   integration_id: string;
   created_at: string;

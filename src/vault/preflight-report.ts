@@ -41,6 +41,7 @@ export const PREFLIGHT_CODES = {
   VAULT_UNREACHABLE: 'not_run',
   VAULT_TIMEOUT: 'not_run',
   VAULT_UNAVAILABLE: 'not_run',
+  VAULT_ADDRESS_NOT_ROUTABLE: 'not_run',
 } as const satisfies Record<string, CheckOutcome>;
 
 export type PreflightCode = keyof typeof PREFLIGHT_CODES;

@@ -4,6 +4,7 @@
  * whether its certificate names the host of vaultUrl. TSM's clusters will make this same
  * judgement with this same bundle.
  */
+import type { LookupFunction } from 'node:net';
 import { checkServerIdentity, connect, type DetailedPeerCertificate } from 'node:tls';
 import { checkResult, type PreflightCheck } from './preflight-report.js';
 import { reasonOf } from './vault-reader.js';
@@ -20,14 +21,18 @@ type Handshake =
 
 type Peer = DetailedPeerCertificate;
 
-/** Runs the TLS check against the target. */
-export async function checkTls(target: VaultTarget, timeoutMs: number): Promise<CheckResult> {
+/** Runs the TLS check against the target, connecting only where `lookup` (pinned) answers. */
+export async function checkTls(
+  target: VaultTarget,
+  lookup: LookupFunction,
+  timeoutMs: number,
+): Promise<CheckResult> {
   if (!target.tls) {
     return checkResult('tls', 'TLS_NOT_USED', `${target.url} is plain HTTP: there is no TLS.`);
   }
   const trust = target.trust;
   const ca = trust.kind === 'bundle' ? trust.pem : undefined;
-  const handshake = await shakeHands(target, ca, timeoutMs);
+  const handshake = await shakeHands(target, ca, lookup, timeoutMs);
   if (handshake.kind === 'timeout') {
     return checkResult('tls', 'VAULT_TIMEOUT', `No TLS handshake with ${target.url} in time.`);
   }
@@ -100,12 +105,14 @@ function tlsFacts(target: VaultTarget, handshake: Extract<Handshake, { kind: 'do
 function shakeHands(
   target: VaultTarget,
   ca: string | undefined,
+  lookup: LookupFunction,
   timeoutMs: number,
 ): Promise<Handshake> {
   return new Promise((resolve) => {
     const socket = connect({
       host: target.host,
       port: target.port,
+      lookup,
       servername: target.serverName,
       ca,
       // The verdict is read from the socket below: a refused chain is a finding, not an error.

@@ -4,6 +4,7 @@
  * credential and only read public facts, and trust is the TLS check's to judge. Verifying here
  * too would hide a sealed Vault or a missing mount behind one wrong bundle.
  */
+import type { LookupFunction } from 'node:net';
 import { Agent, errors, request } from 'undici';
 
 /** Vault's answers read here are small; more than this is not Vault. */
@@ -21,10 +22,17 @@ export interface VaultReader {
   close(): Promise<void>;
 }
 
-/** A reader of the Vault at `baseUrl`, every read bounded by `timeoutMs`. */
-export function createVaultReader(baseUrl: string, timeoutMs: number): VaultReader {
+/**
+ * A reader of the Vault at `baseUrl`, every read bounded by `timeoutMs`, connecting only where
+ * `lookup` (pinned to the addresses the preflight judged) answers.
+ */
+export function createVaultReader(
+  baseUrl: string,
+  lookup: LookupFunction,
+  timeoutMs: number,
+): VaultReader {
   const agent = new Agent({
-    connect: { rejectUnauthorized: false, timeout: timeoutMs },
+    connect: { rejectUnauthorized: false, timeout: timeoutMs, lookup },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });

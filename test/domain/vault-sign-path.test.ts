@@ -71,8 +71,20 @@ describe('the sign path', () => {
     ['pki/roles/web', 'VAULT_PATH_NOT_SIGN'],
     ['', 'VAULT_PATH_NOT_SIGN'],
     ['pki/sign/web role', 'VAULT_PATH_CHARACTERS'],
+    ['https://vault.example.internal:8200/v1/pki_int/sign/web', 'VAULT_PATH_IS_URL'],
+    ['vault.example.internal:8200/v1/pki_int/sign/web', 'VAULT_PATH_IS_URL'],
+    ['/https:/vault:8200/pki_int/sign/web', 'VAULT_PATH_IS_URL'],
   ])('refuses %j as %s', (vaultPath, code) => {
     expect(refused(vaultPath).found).toEqual([{ pointer: POINTER, code }]);
+  });
+});
+
+describe('a whole Vault URL pasted as the sign path', () => {
+  it('names the sign path within it, without /v1/, and where the server belongs', () => {
+    const message = refused('https://vault.example.internal:8200/v1/pki_int/sign/web').messages[0];
+
+    expect(message).toContain('"pki_int/sign/web"');
+    expect(message).toContain('account.vaultUrl');
   });
 });
 

@@ -39,8 +39,8 @@ describe('the Vault URL', () => {
   });
 
   it('accepts http only when the configuration allows it', () => {
-    expect(accepted('http://127.0.0.1:8200', true).vaultUrl).toBe('http://127.0.0.1:8200');
-    const { found, messages } = refused('http://127.0.0.1:8200');
+    expect(accepted('http://10.0.0.5:8200', true).vaultUrl).toBe('http://10.0.0.5:8200');
+    const { found, messages } = refused('http://10.0.0.5:8200');
     expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_SCHEME' }]);
     expect(messages[0]).toContain('https://');
   });
@@ -154,8 +154,8 @@ describe('a Vault URL host that a URL parser would rewrite', () => {
   });
 
   it('rewrites a long IPv6 form, with a warning', () => {
-    expect(accepted('https://[0:0:0:0:0:0:0:1]:8200')).toEqual({
-      vaultUrl: 'https://[::1]:8200',
+    expect(accepted('https://[fd00:0:0:0:0:0:0:1]:8200')).toEqual({
+      vaultUrl: 'https://[fd00::1]:8200',
       warnings: [{ pointer: POINTER, code: 'VAULT_URL_HOST_NORMALIZED' }],
     });
   });
@@ -181,11 +181,11 @@ describe('a Vault URL host that a URL parser would rewrite', () => {
 
 describe('a Vault URL over http', () => {
   it('is accepted where the configuration allows it, with a warning that TLS is off', () => {
-    const result = validate(withAccount({ vaultUrl: 'http://127.0.0.1:8200' }), {
+    const result = validate(withAccount({ vaultUrl: 'http://10.0.0.5:8200' }), {
       allowHttpVault: true,
     });
 
-    expect(integrationOf(result).account.vaultUrl).toBe('http://127.0.0.1:8200');
+    expect(integrationOf(result).account.vaultUrl).toBe('http://10.0.0.5:8200');
     expect(codes(result.warnings)).toEqual([{ pointer: POINTER, code: 'VAULT_URL_NOT_TLS' }]);
     expect(result.warnings[0]?.message).toContain('without TLS');
   });

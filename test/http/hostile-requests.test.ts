@@ -1,5 +1,11 @@
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER_KEY, startHarness, type Harness } from '../support/service-harness.js';
+import {
+  CALLER_KEY,
+  SIM_API_TOKEN,
+  startHarness,
+  type Harness,
+} from '../support/service-harness.js';
 import { auditRecords, expectProblem, expectStatus } from './support/http-expectations.js';
 
 describe('requests that are odd at the HTTP level', () => {
@@ -42,6 +48,49 @@ describe('requests that are odd at the HTTP level', () => {
     }
   });
 
+  it("answers a URL over the header size limit with a 431 problem, not fastify's JSON", async () => {
+    const answer = await harness.call('GET', `/vault-integrations/${'a'.repeat(70_000)}`);
+
+    const problem = expectProblem(answer, 'HEADERS_TOO_LARGE');
+    expect(problem.detail).toMatch(/shorten the URL/);
+  });
+
+  it.each(['gzip', 'deflate, identity', 'br'])(
+    'refuses a body sent with Content-Encoding: %s with 415, asking for it uncompressed',
+    async (encoding) => {
+      const answer = await harness.call('POST', '/vault-integrations', {
+        body: {},
+        headers: { 'content-encoding': encoding },
+      });
+
+      expect(expectProblem(answer, 'UNSUPPORTED_MEDIA_TYPE').detail).toMatch(/uncompressed/);
+      expect(answer.headers['accept-encoding']).toBe('identity');
+    },
+  );
+
+  it('accepts Content-Encoding: identity', async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: {},
+      headers: { 'content-encoding': 'identity' },
+    });
+
+    expectProblem(answer, 'VALIDATION_FAILED');
+  });
+
+  it('refuses a request with two Authorization headers with 401, asking for one', async () => {
+    const answer = await request(`${harness.url}/vault-integrations`, {
+      headers: ['authorization', `Bearer ${CALLER_KEY}`, 'authorization', 'Bearer another-key'],
+      reset: true,
+    });
+    const text = await answer.body.text();
+
+    const problem = expectProblem(
+      { status: answer.statusCode, headers: answer.headers, body: JSON.parse(text), text },
+      'UNAUTHORIZED',
+    );
+    expect(problem.detail).toMatch(/one Authorization header/);
+  });
+
   it('finds an integration by its id written in upper case', async () => {
     const created = await harness.call('POST', '/vault-integrations', {
       body: {
@@ -61,14 +110,15 @@ describe('requests that are odd at the HTTP level', () => {
     expect(expectStatus<{ id: string }>(read, 200).id).toBe(id);
   });
 
-  it('keeps a secret pasted into a URL out of the problem and the audit trail', async () => {
+  it('echoes a secret pasted into a URL only to its sender, and keeps it out of the audit trail', async () => {
     const answer = await harness.call('GET', `/nothing-here/${CALLER_KEY}`);
 
     const problem = expectProblem(answer, 'NOT_FOUND');
-    expect(answer.text).not.toContain(CALLER_KEY);
-    expect(problem.instance).toBe('/nothing-here/[REDACTED]');
+    expect(problem.instance).toBe(`/nothing-here/${CALLER_KEY}`);
+    expect(answer.text).not.toContain(SIM_API_TOKEN);
     const records = await auditRecords(harness, { action: 'http.request' });
     expect(JSON.stringify(records)).not.toContain(CALLER_KEY);
+    expect(harness.logLines.join('\n')).not.toContain(CALLER_KEY);
   });
 
   it('keeps at most 256 characters of a path in the audit trail', async () => {

@@ -50,6 +50,29 @@ describe('validation over HTTP', () => {
     expect(tsmRequests(harness)).toEqual([]);
   });
 
+  it('refuses a whole Vault URL pasted as the sign path, naming the path to send', async () => {
+    const request = requestWithoutBundle();
+    const vaultUrl = String(section(request, 'account').vaultUrl);
+    const certificateAuthority = {
+      ...section(request, 'certificateAuthority'),
+      vaultPath: `${vaultUrl}/v1/pki_int/sign/example-dot-com`,
+    };
+
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: { ...request, certificateAuthority },
+    });
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    expect(problem.errors).toEqual([
+      {
+        pointer: '/certificateAuthority/vaultPath',
+        code: 'VAULT_PATH_IS_URL',
+        message: expect.stringContaining('"pki_int/sign/example-dot-com"') as unknown,
+      },
+    ]);
+    expect(tsmRequests(harness)).toEqual([]);
+  });
+
   it('audits a refusal as integration.validation_failed with pointers and codes', async () => {
     const request = requestWithoutBundle();
     const account = section(request, 'account');

@@ -8,11 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createTestSchema,
-  adminQuery,
-  type TestSchema,
-} from '../storage/support/postgres-schemas.js';
+import { createTestSchema, type TestSchema } from '../storage/support/postgres-schemas.js';
 import { makePrivateKeyPem } from '../support/certificates.js';
 import {
   startIdentityProvider,
@@ -32,24 +28,10 @@ import {
   exerciseOtherCallers,
   HASHED_FILE_KEY,
   keyFragments,
+  schemaRows,
   secretsFromFiles,
   WRONG_KEY,
 } from './support/secret-flows.js';
-
-/** Every row of every table of a PostgreSQL schema, as JSON text. */
-async function schemaRows(schema: string): Promise<string> {
-  const tables = await adminQuery<{ table_name: string }>(
-    'select table_name from information_schema.tables where table_schema = $1',
-    [schema],
-  );
-  const rows = await Promise.all(
-    tables.map(({ table_name: table }) =>
-      adminQuery(`select row_to_json(t)::text as row from "${schema}"."${table}" t`),
-    ),
-  );
-  expect(tables.length).toBeGreaterThan(0);
-  return JSON.stringify(rows);
-}
 
 describe('at debug level, no secret reaches a log line, a stored row, an answer or the API', () => {
   let folder: string | undefined;

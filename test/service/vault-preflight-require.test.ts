@@ -24,7 +24,12 @@ describe('the Vault preflight under VAULT_PREFLIGHT=require', () => {
   let world: VaultWorld | undefined;
   beforeAll(async () => {
     harness = await startHarness({
-      env: { VAULT_PREFLIGHT: 'require', VAULT_PREFLIGHT_TIMEOUT_MS: '1000' },
+      // The simulated Vault listens on loopback.
+      env: {
+        VAULT_PREFLIGHT: 'require',
+        VAULT_PREFLIGHT_TIMEOUT_MS: '1000',
+        VAULT_ALLOW_LOOPBACK: 'true',
+      },
     });
   });
   afterAll(() => harness.close());

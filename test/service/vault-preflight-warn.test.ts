@@ -38,7 +38,12 @@ describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
   let harness: Harness;
   beforeAll(async () => {
     harness = await startHarness({
-      env: { VAULT_PREFLIGHT: 'warn', VAULT_PREFLIGHT_TIMEOUT_MS: '1000' },
+      // The simulated Vault listens on loopback.
+      env: {
+        VAULT_PREFLIGHT: 'warn',
+        VAULT_PREFLIGHT_TIMEOUT_MS: '1000',
+        VAULT_ALLOW_LOOPBACK: 'true',
+      },
     });
   });
   afterAll(() => harness.close());
@@ -156,7 +161,9 @@ describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
 describe('the Vault preflight under VAULT_PREFLIGHT=off', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ env: { VAULT_PREFLIGHT: 'off' } });
+    harness = await startHarness({
+      env: { VAULT_PREFLIGHT: 'off', VAULT_ALLOW_LOOPBACK: 'true' },
+    });
   });
   afterAll(() => harness.close());
 

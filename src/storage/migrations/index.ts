@@ -8,6 +8,7 @@ import * as recovery from './0002_recovery.js';
 import * as idempotentAnswers from './0003_idempotent_answers.js';
 import * as auditChain from './0004_audit_chain.js';
 import * as lifecycle from './0005_lifecycle.js';
+import * as idempotencyKeyDigests from './0006_idempotency_key_digests.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_idempotent_answers': idempotentAnswers,
   '0004_audit_chain': auditChain,
   '0005_lifecycle': lifecycle,
+  '0006_idempotency_key_digests': idempotencyKeyDigests,
 };
 
 /** The names of every migration, in the order they run. */

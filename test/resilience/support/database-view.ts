@@ -28,7 +28,8 @@ export interface DatabaseSnapshot {
   claims: ClaimRow[];
   /** Each integration's audit actions, oldest first. */
   auditActions: Map<string, string[]>;
-  idempotencyKeys: { actor: string; key: string; integrationId: string }[];
+  /** The keys as stored: their digests, never the callers' keys. */
+  idempotencyKeys: { actor: string; keyDigest: string; integrationId: string }[];
 }
 
 /** An integrations row as either engine returns it. */
@@ -60,7 +61,8 @@ export function readDatabase(dbPath: string): DatabaseSnapshot {
       auditActions: auditActionsOf(db),
       idempotencyKeys: db
         .prepare<[], DatabaseSnapshot['idempotencyKeys'][number]>(
-          'SELECT actor, key, integration_id AS integrationId FROM idempotency_keys',
+          'SELECT actor, key_digest AS keyDigest, integration_id AS integrationId ' +
+            'FROM idempotency_keys',
         )
         .all(),
     }))();

@@ -41,7 +41,8 @@ async function readAll(client: pg.Client): Promise<DatabaseSnapshot> {
       'FROM resource_claims',
   );
   const keys = await client.query<KeyRow>(
-    'SELECT actor, key, integration_id AS "integrationId" FROM idempotency_keys',
+    'SELECT actor, key_digest AS "keyDigest", integration_id AS "integrationId" ' +
+      'FROM idempotency_keys',
   );
   // One runner at a time writes an integration's trail, so id order is the order it was written.
   const audit = await client.query<{ integrationId: string; action: string }>(

@@ -7,8 +7,9 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { requestWithoutBundle } from '../../http/support/http-expectations.js';
+import { adminQuery } from '../../storage/support/postgres-schemas.js';
 import { ACCOUNT_PATH, CA_PATH, documentationRequest } from '../../support/requests.js';
-import { SIM_API_TOKEN, type Harness } from '../../support/service-harness.js';
+import { CALLER_KEY, SIM_API_TOKEN, type Harness } from '../../support/service-harness.js';
 
 /** A key no caller has, sent by mistake: it may be someone's key for another service. */
 export const WRONG_KEY = 'wrong-key-but-still-a-secret';
@@ -24,6 +25,21 @@ export async function databaseBytes(harness: Harness): Promise<string> {
   return contents.map((content) => content.toString('latin1')).join('\n');
 }
 
+/** Every row of every table of a PostgreSQL schema, as JSON text. */
+export async function schemaRows(schema: string): Promise<string> {
+  const tables = await adminQuery<{ table_name: string }>(
+    'select table_name from information_schema.tables where table_schema = $1',
+    [schema],
+  );
+  const rows = await Promise.all(
+    tables.map(({ table_name: table }) =>
+      adminQuery(`select row_to_json(t)::text as row from "${schema}"."${table}" t`),
+    ),
+  );
+  expect(tables.length).toBeGreaterThan(0);
+  return JSON.stringify(rows);
+}
+
 /** Distinctive fragments of a PEM private key: each full base64 line of its body. */
 export function keyFragments(pem: string): string[] {
   return pem.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----'));
@@ -35,7 +51,10 @@ export async function exercise(harness: Harness, answers: string[]): Promise<voi
     const answer = await harness.call(method, path, { body, headers });
     answers.push(JSON.stringify(answer.headers), answer.text);
   };
-  await keep('POST', '/vault-integrations', documentationRequest());
+  // A caller may send anything as its Idempotency-Key, its own caller key included.
+  await keep('POST', '/vault-integrations', documentationRequest(), {
+    'idempotency-key': CALLER_KEY,
+  });
   harness.sim.reset();
   harness.sim.injectFault({ method: 'PUT', path: CA_PATH, status: 503, count: Infinity });
   harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 500, count: Infinity });

@@ -88,7 +88,12 @@ export function requestFor(
 
 /** The request validated and normalized, as the service would run it. */
 export function normalized(request: IntegrationRequest): NormalizedIntegration {
-  const result = validateIntegrationRequest(request, { allowHttpVault: true, now: new Date() });
+  // The simulated Vault listens on loopback, as a local test Vault does.
+  const result = validateIntegrationRequest(request, {
+    allowHttpVault: true,
+    allowLoopbackVault: true,
+    now: new Date(),
+  });
   if (!result.ok) throw new Error(`invalid test request: ${JSON.stringify(result.errors)}`);
   return result.integration;
 }
