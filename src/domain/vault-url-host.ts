@@ -70,8 +70,8 @@ function isResolvableName(host: string): boolean {
 function labelsMessage(host: string): string {
   return (
     `The host ${quote(host)} (${host.length} characters) of the Vault URL is not a name DNS ` +
-    `can resolve: write it with no empty label (as in ".." or a leading "."), each label at most ${MAX_LABEL_LENGTH} ` +
-    `characters, and the whole name at most ${MAX_NAME_LENGTH}.`
+    `can resolve: write it with no empty label (as in ".." or a leading "."), each label ` +
+    `at most ${MAX_LABEL_LENGTH} characters, and the whole name at most ${MAX_NAME_LENGTH}.`
   );
 }
 
