@@ -121,13 +121,37 @@ describe('requests that are odd at the HTTP level', () => {
     expect(harness.logLines.join('\n')).not.toContain(CALLER_KEY);
   });
 
-  it('keeps at most 256 characters of a path in the audit trail', async () => {
+  it('keeps no text of a URL that matches no route in the audit trail', async () => {
     const answer = await harness.call('GET', `/${'x'.repeat(4000)}`);
     expectProblem(answer, 'NOT_FOUND');
 
-    const [record] = await auditRecords(harness, { action: 'http.request' });
-    const path = (record?.details as { path: string }).path;
-    expect(path.length).toBeLessThanOrEqual(257);
+    const record = (await auditRecords(harness, { action: 'http.request' })).find(
+      (candidate) => candidate.requestId === answer.headers['x-request-id'],
+    );
+    expect(record?.details).toMatchObject({ method: 'GET', path: null, route: null, status: 404 });
+  });
+
+  it('records the same audit path for a caller key and a wrong guess sent as an id', async () => {
+    const id = '0b9f5c2e-6d1a-4f3b-9c8e-2a7d4e1f6b30';
+    const sent = [CALLER_KEY, 'g'.repeat(CALLER_KEY.length), SIM_API_TOKEN, id];
+    const paths: unknown[] = [];
+    for (const value of sent) {
+      const answer = await harness.call('GET', `/vault-integrations/${value}`);
+      expectProblem(answer, 'NOT_FOUND');
+      const record = (await auditRecords(harness, { action: 'http.request' })).find(
+        (candidate) => candidate.requestId === answer.headers['x-request-id'],
+      );
+      paths.push((record?.details as { path?: unknown } | undefined)?.path);
+    }
+
+    // A reader of the trail learns the shape of the request and an integration id, never
+    // whether a value sent was a secret.
+    expect(paths).toEqual([
+      '/vault-integrations/{id}',
+      '/vault-integrations/{id}',
+      '/vault-integrations/{id}',
+      `/vault-integrations/${id}`,
+    ]);
   });
 });
 
