@@ -21,7 +21,12 @@ describe('a preview with the Vault preflight required', () => {
   let world: VaultWorld;
   beforeAll(async () => {
     harness = await startHarness({
-      env: { VAULT_PREFLIGHT: 'require', VAULT_PREFLIGHT_TIMEOUT_MS: '1000' },
+      env: {
+        VAULT_PREFLIGHT: 'require',
+        VAULT_PREFLIGHT_TIMEOUT_MS: '1000',
+        // The test Vault listens on loopback.
+        VAULT_ALLOW_LOOPBACK: 'true',
+      },
     });
     world = await startVaultWorld();
   });
