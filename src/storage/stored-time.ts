@@ -3,9 +3,13 @@
  * comparing the text in SQL compares the instants.
  */
 
-/** A date, or a date-time with a zone: a time without a zone would depend on the host's. */
+/**
+ * A date, or a date-time with a zone: a time without a zone would depend on the host's. Hours go
+ * to 23 and minutes and seconds to 59: Date.parse reads 24:00 as the next day's midnight, which is
+ * not what a caller writing it meant to bound.
+ */
 export const ISO_8601_PATTERN =
-  '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
+  '^\\d{4}-\\d{2}-\\d{2}(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2}))?$';
 const ISO_8601 = new RegExp(ISO_8601_PATTERN);
 
 /** Stored times are four-digit years; a time past them would compare wrongly as text. */

@@ -167,6 +167,8 @@ describe('audit time bounds', () => {
     ['a space for T', 'since=2024-01-01%2000:00:00Z'],
     ['an offset without a colon', 'since=2024-01-01T00:00:00%2B0100'],
     ['a bound past year 9999 once its offset applies', 'until=9999-12-31T23:59:59-01:00'],
+    ['hour 24, which Date.parse reads as the next day', 'since=2026-12-03T24:00:00Z'],
+    ['minute 60', 'until=2026-12-03T10:60:00Z'],
   ])('refuses %s with 400, not 500', async (_what, query) => {
     const answer = await harness.call('GET', `/audit-records?${query}`);
 
