@@ -12,7 +12,12 @@ describe('tsm-vault-integrations with the Vault preflight required', () => {
   let foreignFile: string;
   beforeAll(async () => {
     harness = await startHarness({
-      env: { VAULT_PREFLIGHT: 'require', VAULT_PREFLIGHT_TIMEOUT_MS: '1000' },
+      // The simulated Vault listens on loopback, which VAULT_ALLOW_LOOPBACK lets a request name.
+      env: {
+        VAULT_PREFLIGHT: 'require',
+        VAULT_PREFLIGHT_TIMEOUT_MS: '1000',
+        VAULT_ALLOW_LOOPBACK: 'true',
+      },
     });
     world = await startVaultWorld();
     files = await fileFolder();
