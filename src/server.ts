@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, secretValues, type Config } from './config.js'
 import { createLogger } from './logger.js';
 import { createServiceMetrics } from './metrics/service-metrics.js';
 import { createsDatabaseFolder } from './storage/database-folder.js';
+import { DatabaseSetupError } from './storage/database-setup-error.js';
 import { openStore } from './storage/open-store.js';
 import { createTsmClient } from './tsm/http-tsm-client.js';
 
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     logger,
     postgres: config.postgres,
     createSqliteFolder: createsDatabaseFolder(config.databaseUrl),
-  });
+  }).catch(exitOnSetupError);
   const metrics = createServiceMetrics();
   const tsm = createTsmClient({
     tsmUrl: config.tsmUrl,
@@ -51,6 +52,13 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   if (config.authDisabled) logger.warn('caller authentication is disabled (AUTH_DISABLED=true)');
+}
+
+/** A database that cannot be used as configured is a configuration error: say so and exit 2. */
+function exitOnSetupError(error: unknown): never {
+  if (!(error instanceof DatabaseSetupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
 }
 
 function readConfig(): Config {

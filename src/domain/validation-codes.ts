@@ -40,6 +40,9 @@ export const VALIDATION_CODES = {
   VAULT_URL_HOST_AMBIGUOUS: error(
     'The Vault URL host is an IPv4 address in a short, octal or hex form.',
   ),
+  VAULT_URL_HOST_LABELS: error(
+    'The Vault URL host is no DNS name: an empty label, one over 63 characters, or over 253.',
+  ),
   VAULT_URL_HOST_NOT_ROUTABLE: error(
     'The Vault URL host is loopback, unspecified, link-local or multicast: not one for clusters.',
   ),

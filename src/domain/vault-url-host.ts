@@ -9,6 +9,9 @@ import { quote, type ValidationReport } from './validation-report.js';
 // Control characters never get here: every single-line field is refused for them first.
 const NON_ASCII_OR_PERCENT = /[^\x20-\x7e]|%/;
 const DOTTED_DECIMAL_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+// DNS limits (RFC 1035): a name TSM's resolver cannot look up would only fail at its first call.
+const MAX_LABEL_LENGTH = 63;
+const MAX_NAME_LENGTH = 253;
 
 /** The host as written and as the URL parser gives it (lower case, IPv6 in brackets). */
 export interface HostForms {
@@ -26,7 +29,12 @@ export function checkHost(
     report.error(pointer, 'VAULT_URL_HOST_CHARACTERS', charactersMessage(written, parsed));
     return undefined;
   }
-  if (parsed === undefined || parsed === written.toLowerCase()) return parsed;
+  if (parsed === undefined) return undefined;
+  if (!isResolvableName(parsed)) {
+    report.error(pointer, 'VAULT_URL_HOST_LABELS', labelsMessage(parsed));
+    return undefined;
+  }
+  if (parsed === written.toLowerCase()) return parsed;
   if (DOTTED_DECIMAL_IPV4.test(parsed)) {
     report.error(
       pointer,
@@ -43,6 +51,28 @@ export function checkHost(
     `Rewrote the host ${quote(written)} in its canonical form, ${quote(parsed)}.`,
   );
   return parsed;
+}
+
+/**
+ * Whether DNS can look the host up: no empty label, none over 63 characters, at most 253 in
+ * all. A single trailing dot (a fully qualified name) is the root's empty label and is allowed.
+ */
+function isResolvableName(host: string): boolean {
+  if (host.startsWith('[')) return true;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  const labels = name.split('.');
+  return (
+    name.length <= MAX_NAME_LENGTH &&
+    labels.every((label) => label.length > 0 && label.length <= MAX_LABEL_LENGTH)
+  );
+}
+
+function labelsMessage(host: string): string {
+  return (
+    `The host ${quote(host)} (${host.length} characters) of the Vault URL is not a name DNS ` +
+    `can resolve: write it with no empty label (as in ".." or a leading "."), each label ` +
+    `at most ${MAX_LABEL_LENGTH} characters, and the whole name at most ${MAX_NAME_LENGTH}.`
+  );
 }
 
 function charactersMessage(written: string, parsed: string | undefined): string {

@@ -5,22 +5,38 @@
 import { ApiError, ERRORS, type ErrorCode } from '../errors.js';
 import type { IntegrationPreview } from '../orchestration/preview.js';
 import type { PreviewResult } from '../orchestration/integration-service.js';
+import { unknownQueryParameter } from './schema-errors.js';
 
-/** Whether the query asks for a preview; anything but true or false is refused. */
+/** The query parameters POST /vault-integrations has. */
+const CREATE_PARAMETERS = new Set(['dryRun']);
+
+/**
+ * Whether the query asks for a preview. The route's schemas do not check this query (the body
+ * is left to the domain validator), so it is checked here, as strictly as the GET routes check
+ * theirs: a misspelt ?dryrun=true that were ignored would create the integration for real.
+ */
 export function isDryRun(query: unknown): boolean {
-  const value = (query as { dryRun?: unknown } | undefined)?.dryRun;
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true' || value === '') return true;
-  throw new ApiError('VALIDATION_FAILED', 'The dryRun parameter is not valid.', {
-    errors: [
-      {
-        pointer: '/dryRun',
-        in: 'querystring',
-        code: 'INVALID_VALUE',
-        message: 'Send dryRun=true for a preview, or leave dryRun out to create the integration.',
-      },
-    ],
-  });
+  const parameters = (query ?? {}) as Record<string, unknown>;
+  const errors = Object.keys(parameters)
+    .filter((name) => !CREATE_PARAMETERS.has(name))
+    .map(unknownQueryParameter);
+  const value = parameters.dryRun;
+  if (value !== undefined && value !== 'true' && value !== 'false') {
+    errors.push({
+      pointer: '/dryRun',
+      in: 'querystring',
+      code: 'INVALID_VALUE',
+      message:
+        'dryRun must be exactly true or false: send dryRun=true for a preview, or dryRun=false ' +
+        '(or no dryRun) to create the integration.',
+    });
+  }
+  if (errors.length > 0) {
+    throw new ApiError('VALIDATION_FAILED', 'Some parameters are not valid; see errors.', {
+      errors,
+    });
+  }
+  return value === 'true';
 }
 
 /** The plan to answer with 200, or throws the problem that describes why there is none. */

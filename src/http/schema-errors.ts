@@ -19,6 +19,19 @@ const KEYWORD_CODES: Record<string, string> = {
   additionalProperties: 'UNKNOWN_FIELD',
 };
 
+const NOT_A_PARAMETER = 'is not a parameter of this route.';
+
+/** The entry for a query parameter the route does not have, as the route schemas word it. */
+export function unknownQueryParameter(name: string): ParameterError {
+  const pointer = `/${name}`;
+  return {
+    pointer,
+    code: 'UNKNOWN_FIELD',
+    message: `querystring ${pointer} ${NOT_A_PARAMETER}`,
+    in: 'querystring',
+  };
+}
+
 /** Keywords that only restate their branches' errors. */
 const SUMMARY_KEYWORDS = new Set(['anyOf', 'oneOf']);
 
@@ -54,7 +67,7 @@ function problemOf(
   group: FastifySchemaValidationError[],
   first: FastifySchemaValidationError,
 ): string {
-  if (first.keyword === 'additionalProperties') return 'is not a parameter of this route.';
+  if (first.keyword === 'additionalProperties') return NOT_A_PARAMETER;
   const allowed = allowedValues(group);
   if (allowed.length > 0) return `must be one of: ${allowed.join(', ')}.`;
   // A pattern says nothing to a reader; the parameter's description says what to send.

@@ -4,6 +4,7 @@
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { DatabaseSetupError } from './database-setup-error.js';
 import { migrateToLatest, type StorageLogger } from './migrate.js';
 import type { Database } from './schema.js';
 
@@ -95,10 +96,14 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
   } catch (error) {
     // pg's messages name the host and the user at most, never the password.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`DATABASE_URL: no connection to PostgreSQL (${reason})`, { cause: error });
+    throw new DatabaseSetupError(`DATABASE_URL: no connection to PostgreSQL (${reason})`, {
+      cause: error,
+    });
   }
   if (typeof schema !== 'string') {
-    throw new Error('DATABASE_URL: no schema of the search_path exists; create it first.');
+    throw new DatabaseSetupError(
+      'DATABASE_URL: no schema of the search_path exists; create it first (CREATE SCHEMA).',
+    );
   }
   return schema;
 }

@@ -14,6 +14,7 @@ import {
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
+import { DatabaseSetupError } from './database-setup-error.js';
 import type { Database } from './schema.js';
 
 const MEMORY = ':memory:';
@@ -77,7 +78,7 @@ function ensureFolder(filename: string, create = false): void {
   const folder = dirname(filename);
   if (existsSync(folder)) return;
   if (!create) {
-    throw new Error(
+    throw new DatabaseSetupError(
       `DATABASE_URL: the folder ${folder} of the SQLite file does not exist; ` +
         'create it (or mount the volume there) first.',
     );

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/service-harness.js';
 import { CA_PATH, documentationRequest } from '../support/requests.js';
@@ -25,6 +26,19 @@ describe('tsm-vault-integrations create', () => {
     expect(run.stdout).toMatch(/^Integration [0-9a-f-]{36}: succeeded$/m);
     expect(run.stdout).toContain('Onboard clusters with the CA label "my-ca-label".');
     expect(run.stdout).toMatch(/account\s+my-vault-account\s+created/);
+    expect(harness.sim.resource('certificate-authorities', 'my-vault-ca-configuration')).toEqual(
+      expect.objectContaining({ accountId: 'my-vault-account' }),
+    );
+  });
+
+  it('creates the integration of examples/integration.yaml, the file the README shows', async () => {
+    const example = fileURLToPath(new URL('../../examples/integration.yaml', import.meta.url));
+
+    const run = await runCli(['create', example, '--json'], { env: serviceEnv(harness) });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(printedJson(run)).toMatchObject({ status: 'succeeded', caLabel: 'my-ca-label' });
+    // The same request as examples/integration.json: TSM holds the documentation's bodies.
     expect(harness.sim.resource('certificate-authorities', 'my-vault-ca-configuration')).toEqual(
       expect.objectContaining({ accountId: 'my-vault-account' }),
     );

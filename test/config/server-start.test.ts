@@ -78,6 +78,39 @@ describe('where the SQLite file goes', () => {
   });
 });
 
+describe('a PostgreSQL DATABASE_URL that cannot be used', () => {
+  const service = {
+    TSM_URL: 'https://tsm.example.com',
+    TSM_API_TOKEN: API_TOKEN,
+    API_KEYS: `portal=${CALLER_KEY}`,
+    PORT: '0',
+  };
+  const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+  it.each([
+    ['no server answers', 'postgres://postgres@127.0.0.1:1/test', 'no connection to PostgreSQL'],
+    [
+      'the schema of its search_path does not exist',
+      withSearchPath(server, `tvi_no_such_schema_${process.pid}`),
+      'create it first (CREATE SCHEMA)',
+    ],
+  ])('stops start-up when %s: exit 2, one line naming DATABASE_URL', async (_case, url, says) => {
+    const exit = await startServer({ ...service, DATABASE_URL: url });
+
+    expect(exit.code, exit.stderr).toBe(2);
+    expect(exit.stderr).toContain('DATABASE_URL: ');
+    expect(exit.stderr).toContain(says);
+    // A message for the operator, not a stack trace.
+    expect(exit.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+function withSearchPath(connectionString: string, schema: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
 interface StartOptions {
   /** The working folder; the project's by default. */
   cwd?: string;

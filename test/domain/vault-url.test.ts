@@ -122,6 +122,37 @@ describe('a Vault URL host that a URL parser would rewrite', () => {
     },
   );
 
+  const label = (length: number) => 'a'.repeat(length);
+  // 4 labels of 63 and their 3 dots: 255 characters, over the 253 DNS allows.
+  const longName = [label(63), label(63), label(63), label(63)].join('.');
+
+  it.each([
+    ['a label of 300 characters', `${label(300)}.example.com`],
+    ['a label of 64 characters', `${label(64)}.example.com`],
+    ['an empty label before the trailing dot', 'vault.example.com..'],
+    ['an empty label inside', 'vault..example.com'],
+    ['an empty first label', '.vault.example.com'],
+    ['a name of 255 characters', longName],
+  ])('refuses a host with %s, which DNS cannot resolve', (_, host) => {
+    const { found, messages } = refused(`https://${host}:8200`);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_HOST_LABELS' }]);
+    expect(messages[0]).toContain('each label at most 63 characters');
+    expect(messages[0]).toContain('the whole name at most 253');
+    expect(messages[0]).toContain('no empty label');
+  });
+
+  it('accepts labels of 63 characters in a name of 253, and one trailing dot', () => {
+    const longest = [label(63), label(63), label(63), label(61)].join('.');
+    expect(longest).toHaveLength(253);
+
+    expect(accepted(`https://${longest}:8200`).vaultUrl).toBe(`https://${longest}:8200`);
+    expect(accepted(`https://${longest}.:8200`).vaultUrl).toBe(`https://${longest}.:8200`);
+    expect(accepted('https://vault.example.com.:8200').vaultUrl).toBe(
+      'https://vault.example.com.:8200',
+    );
+  });
+
   it('rewrites a long IPv6 form, with a warning', () => {
     expect(accepted('https://[fd00:0:0:0:0:0:0:1]:8200')).toEqual({
       vaultUrl: 'https://[fd00::1]:8200',

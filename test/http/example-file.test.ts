@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { DOCUMENTATION_EXAMPLE } from '../../src/http/examples.js';
 import { startHarness, type Harness } from '../support/service-harness.js';
 import { expectStatus } from './support/http-expectations.js';
 
 const EXAMPLE_FILE = new URL('../../examples/integration.json', import.meta.url);
+const YAML_EXAMPLE_FILE = new URL('../../examples/integration.yaml', import.meta.url);
 
 interface Created {
   status: string;
@@ -25,6 +27,15 @@ describe('the example file of the quick start', () => {
 
   it('is the documentation example the OpenAPI document shows', () => {
     expect(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'))).toEqual(DOCUMENTATION_EXAMPLE);
+  });
+
+  it('has a YAML twin for the command-line client: the same request, its PEM as a block', () => {
+    const json = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')) as typeof DOCUMENTATION_EXAMPLE;
+    const yaml = parse(readFileSync(YAML_EXAMPLE_FILE, 'utf8')) as unknown;
+
+    // Only the guide's trailing spaces after the BEGIN line differ: YAML editors strip them.
+    const pem = json.caBundle?.pem?.replace(/[ \t]+$/gm, '');
+    expect(yaml).toEqual({ ...json, caBundle: { ...json.caBundle, pem } });
   });
 
   it('creates the integration as sent, reporting the trailing spaces it removed', async () => {

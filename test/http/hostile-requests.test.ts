@@ -121,13 +121,37 @@ describe('requests that are odd at the HTTP level', () => {
     expect(harness.logLines.join('\n')).not.toContain(CALLER_KEY);
   });
 
-  it('keeps at most 256 characters of a path in the audit trail', async () => {
+  it('keeps no text of a URL that matches no route in the audit trail', async () => {
     const answer = await harness.call('GET', `/${'x'.repeat(4000)}`);
     expectProblem(answer, 'NOT_FOUND');
 
-    const [record] = await auditRecords(harness, { action: 'http.request' });
-    const path = (record?.details as { path: string }).path;
-    expect(path.length).toBeLessThanOrEqual(257);
+    const record = (await auditRecords(harness, { action: 'http.request' })).find(
+      (candidate) => candidate.requestId === answer.headers['x-request-id'],
+    );
+    expect(record?.details).toMatchObject({ method: 'GET', path: null, route: null, status: 404 });
+  });
+
+  it('records the same audit path for a caller key and a wrong guess sent as an id', async () => {
+    const id = '0b9f5c2e-6d1a-4f3b-9c8e-2a7d4e1f6b30';
+    const sent = [CALLER_KEY, 'g'.repeat(CALLER_KEY.length), SIM_API_TOKEN, id];
+    const paths: unknown[] = [];
+    for (const value of sent) {
+      const answer = await harness.call('GET', `/vault-integrations/${value}`);
+      expectProblem(answer, 'NOT_FOUND');
+      const record = (await auditRecords(harness, { action: 'http.request' })).find(
+        (candidate) => candidate.requestId === answer.headers['x-request-id'],
+      );
+      paths.push((record?.details as { path?: unknown } | undefined)?.path);
+    }
+
+    // A reader of the trail learns the shape of the request and an integration id, never
+    // whether a value sent was a secret.
+    expect(paths).toEqual([
+      '/vault-integrations/{id}',
+      '/vault-integrations/{id}',
+      '/vault-integrations/{id}',
+      `/vault-integrations/${id}`,
+    ]);
   });
 });
 
@@ -151,9 +175,70 @@ describe('audit time bounds', () => {
     expect((problem.errors ?? [])[0]).toMatchObject({ pointer: `/${parameter}` });
   });
 
+  it.each([
+    ['/audit-records', 'since=2026-02-30'],
+    ['/audit-records', 'since=2026-02-31T10:00:00Z'],
+    ['/audit-records', 'until=2025-02-29'],
+    ['/audit-records/export', 'since=2026-02-31T10:00:00Z'],
+    ['/vault-integrations', 'createdAfter=2026-02-31T10:00:00Z'],
+    ['/vault-integrations', 'createdBefore=2026-04-31'],
+  ])('refuses on %s the day %s, which the calendar does not have', async (path, query) => {
+    const answer = await harness.call('GET', `${path}?${query}`);
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    const [parameter] = query.split('=');
+    expect(problem.errors).toHaveLength(1);
+    const [error] = problem.errors ?? [];
+    expect(error).toMatchObject({
+      pointer: `/${parameter}`,
+      in: 'querystring',
+      code: 'INVALID_VALUE',
+    });
+    expect(error?.message).toMatch(/on a day of the calendar: month \d+ of \d{4} has \d+ days/);
+  });
+
+  it('accepts the 29th of February in a leap year', async () => {
+    const answer = await harness.call('GET', '/audit-records?since=2024-02-29T10:00:00Z');
+
+    expect(answer.status).toBe(200);
+  });
+
   it('accepts a date-time with an offset', async () => {
     const answer = await harness.call('GET', '/audit-records?since=2024-01-01T00:00:00%2B01:00');
 
     expect(answer.status).toBe(200);
   });
+});
+
+describe('page sizes', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+
+  const listings = ['/vault-integrations', '/audit-records'];
+
+  it.each(
+    listings.flatMap((path) =>
+      ['1e2', '0x10', '%2B5', '1.5', '%205', '', '5&limit=6'].map((limit) => [path, limit]),
+    ),
+  )('refuses on %s limit=%s, which is not in decimal digits', async (path, limit) => {
+    const answer = await harness.call('GET', `${path}?limit=${limit}`);
+
+    const problem = expectProblem(answer, 'VALIDATION_FAILED');
+    expect(problem.errors).toHaveLength(1);
+    const [error] = problem.errors ?? [];
+    expect(error).toMatchObject({ pointer: '/limit', in: 'querystring', code: 'INVALID_VALUE' });
+    expect(error?.message).toContain('decimal digits, from 1 to 500');
+  });
+
+  it.each(listings)(
+    'accepts limit=007 on %s: decimal digits, leading zeros and all',
+    async (path) => {
+      const answer = await harness.call('GET', `${path}?limit=007`);
+
+      expect(answer.status, answer.text).toBe(200);
+    },
+  );
 });

@@ -163,4 +163,79 @@ describe('previewing an integration', () => {
     ]);
     expect(storedIds(harness)).toEqual(NOTHING);
   });
+
+  const tsmCalls = () => harness.sim.requests().filter((call) => call.path.startsWith('/tsm/'));
+
+  it.each(['dryRun=', 'dryRun', 'dryRun=1', 'dryRun=TRUE', 'dryRun=true&dryRun=false'])(
+    'refuses ?%s: dryRun is exactly true or false, and nothing reaches TSM',
+    async (query) => {
+      const refused = expectStatus<ProblemView>(await preview(documentationRequest(), query), 400);
+
+      expect(refused.code).toBe('VALIDATION_FAILED');
+      expect(refused.errors).toEqual([
+        {
+          pointer: '/dryRun',
+          in: 'querystring',
+          code: 'INVALID_VALUE',
+          message: expect.stringContaining('dryRun must be exactly true or false') as unknown,
+        },
+      ]);
+      expect(tsmCalls()).toEqual([]);
+      expect(storedIds(harness)).toEqual(NOTHING);
+    },
+  );
+
+  it.each(['dryrun', 'dry_run', 'DryRun', 'preview'])(
+    'refuses the unknown parameter ?%s=true, naming it, instead of creating for real',
+    async (name) => {
+      const refused = expectStatus<ProblemView>(
+        await preview(documentationRequest(), `${name}=true`),
+        400,
+      );
+
+      expect(refused.code).toBe('VALIDATION_FAILED');
+      expect(refused.errors).toEqual([
+        {
+          pointer: `/${name}`,
+          in: 'querystring',
+          code: 'UNKNOWN_FIELD',
+          message: `querystring /${name} is not a parameter of this route.`,
+        },
+      ]);
+      expect(tsmCalls()).toEqual([]);
+      expect(storedIds(harness)).toEqual(NOTHING);
+      const listed = await harness.call('GET', '/vault-integrations');
+      expect((listed.body as { integrations: unknown[] }).integrations).toEqual([]);
+    },
+  );
+
+  it('words an unknown parameter as GET /vault-integrations does', async () => {
+    const listed = expectStatus<ProblemView>(
+      await harness.call('GET', '/vault-integrations?preview=true'),
+      400,
+    );
+    const created = expectStatus<ProblemView>(
+      await preview(documentationRequest(), 'preview=true'),
+      400,
+    );
+
+    expect(created.errors).toEqual(listed.errors);
+  });
+
+  it('reports an unknown parameter and a bad dryRun together', async () => {
+    const refused = expectStatus<ProblemView>(
+      await preview(documentationRequest(), 'dryRun=yes&dryrun=true'),
+      400,
+    );
+
+    expect(refused.errors?.map((error) => error.pointer).sort()).toEqual(['/dryRun', '/dryrun']);
+    expect(tsmCalls()).toEqual([]);
+  });
+
+  it('creates the integration for real with dryRun=false', async () => {
+    const created = await preview(documentationRequest(), 'dryRun=false');
+
+    expectStatus(created, 201);
+    expect(storedIds(harness)).toEqual(ALL_THREE);
+  });
 });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AUDIT_ACTIONS, type AuditAction } from '../../domain/audit-actions.js';
 import { InvalidCursorError, type Store } from '../../storage/store.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
+import { requireDecimalLimit } from '../page-size.js';
 import { AUDIT_PAGE_EXAMPLE } from '../examples.js';
 import { AuditRecordSchema, jsonAnswer, problemResponses } from '../schemas.js';
 import { timeParameter } from '../time-parameter.js';
@@ -47,6 +48,7 @@ export function registerAuditRoutes(app: FastifyInstance, store: Store): void {
     '/audit-records',
     {
       config: { scope: 'audit:read' },
+      preValidation: requireDecimalLimit,
       schema: {
         summary: 'Query the audit trail',
         tags: ['audit'],

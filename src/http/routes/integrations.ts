@@ -21,6 +21,7 @@ import { answerCreate, idempotencyKeyOf } from '../integration-answers.js';
 import { answerPreview, isDryRun } from '../preview-answers.js';
 import { PreviewSchema } from '../preview-schema.js';
 import { invalidCursor, outOfRange } from '../query-errors.js';
+import { requireDecimalLimit } from '../page-size.js';
 import { IntegrationSchema, jsonAnswer, problemResponses } from '../schemas.js';
 import { timeParameter } from '../time-parameter.js';
 
@@ -55,15 +56,20 @@ const CreateHeaders = Type.Object({
   ),
 });
 
-const CreateQuery = Type.Object({
-  dryRun: Type.Optional(
-    Type.Boolean({
-      description:
-        'true: validate, read TSM and answer the plan (200) without changing anything in TSM ' +
-        'and without storing an integration. Audited as integration.previewed.',
-    }),
-  ),
-});
+// Documentation only: isDryRun checks the query, since the route's validator passes all through.
+const CreateQuery = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: validate, read TSM and answer the plan (200) without changing anything in TSM ' +
+          'and without storing an integration. Audited as integration.previewed. Exactly true ' +
+          'or false; any other value, or any other parameter, is refused (400).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 // RFC 3339: a full date-time with Z or an offset, so that no host's time zone is assumed.
 const ListQuery = Type.Object(
@@ -139,7 +145,7 @@ export function registerIntegrationRoutes(
         },
       },
       // The domain validator checks the body, so that structural and semantic errors are
-      // reported together in one answer; fastify only reads the JSON (dryRun is read by hand).
+      // reported together in one answer; fastify only reads the JSON (isDryRun checks the query).
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     },
     async (request, reply) => {
@@ -226,6 +232,7 @@ export function registerIntegrationRoutes(
     '/vault-integrations',
     {
       config: { scope: 'integrations:read' },
+      preValidation: requireDecimalLimit,
       schema: {
         summary: 'List integrations, newest first',
         description:
