@@ -39,7 +39,16 @@ export interface IntegrationView {
   warnings?: FindingView[];
   failure?: { code?: string; detail?: string; conflicts?: { kind?: string; id?: string }[] };
   leftInTsm?: { kind?: string; id?: string; state?: string }[];
+  deletion?: DeletionView;
   createdAt?: string;
+  finishedAt?: string;
+}
+
+/** Who asked to delete an integration, and when its deletion started and ended. */
+export interface DeletionView {
+  actor?: string;
+  requestId?: string;
+  startedAt?: string;
   finishedAt?: string;
 }
 

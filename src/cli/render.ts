@@ -1,7 +1,14 @@
 /** How the client shows answers to a person: short lines, aligned columns, no JSON. */
-import type { FindingView, IntegrationView, PageView, ProblemView, StepView } from './answers.js';
+import type {
+  DeletionView,
+  FindingView,
+  IntegrationView,
+  PageView,
+  ProblemView,
+  StepView,
+} from './answers.js';
 
-/** An integration: status, CA label, resources, steps, warnings, failure and leftovers. */
+/** An integration: status, CA label, deletion, resources, steps, warnings, failure, leftovers. */
 export function describeIntegration(integration: IntegrationView): string {
   const lines = [`Integration ${integration.id ?? '?'}: ${integration.status ?? 'unknown'}`];
   lines.push(`  CA label  ${integration.caLabel ?? '-'}`);
@@ -11,6 +18,7 @@ export function describeIntegration(integration: IntegrationView): string {
   if (integration.status === 'succeeded' && integration.caLabel !== undefined) {
     lines.push(`  Onboard clusters with the CA label "${integration.caLabel}".`);
   }
+  lines.push(...deletionLines(integration.deletion));
   lines.push('Resources:');
   for (const resource of integration.resources ?? []) {
     lines.push(`  ${cells([resource.kind, 22], [resource.id, 30])}${resource.outcome ?? ''}`);
@@ -63,6 +71,18 @@ export function describePage(page: PageView): string {
   const more =
     page.nextCursor === undefined ? [] : [`More: add --cursor ${page.nextCursor} (or --all).`];
   return [header, ...rows, ...more].join('\n');
+}
+
+/** Who deleted it and when; a deletion still running has no end yet. */
+function deletionLines(deletion: DeletionView | undefined): string[] {
+  if (deletion === undefined) return [];
+  return [
+    'Deletion:',
+    `  actor     ${deletion.actor ?? '-'}`,
+    `  request   ${deletion.requestId ?? '-'}`,
+    `  started   ${deletion.startedAt ?? '-'}`,
+    `  finished  ${deletion.finishedAt ?? 'not yet'}`,
+  ];
 }
 
 function failureLines(integration: IntegrationView): string[] {

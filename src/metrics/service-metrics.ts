@@ -109,7 +109,31 @@ function integrationMetrics(registry: Registry): IntegrationObserver {
     rollbackEnded(origin, outcome) {
       rollbacks.inc({ origin, outcome });
     },
+    ...deletionMetrics(registry),
     ...recoveryMetrics(registry),
+  };
+}
+
+/** Deletions get series of their own: their outcomes are not an integration run's. */
+function deletionMetrics(registry: Registry): Pick<IntegrationObserver, 'deletionEnded'> {
+  const ended = new Counter({
+    name: `${METRIC_PREFIX}integration_deletions_total`,
+    help: 'Deletions that ended, by outcome (deleted or delete_failed) and by who ended them.',
+    labelNames: ['origin', 'outcome'] as const,
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: `${METRIC_PREFIX}integration_deletion_duration_seconds`,
+    help: 'Time from the start of a deletion (or of recovery resuming it) to its end.',
+    labelNames: ['origin', 'outcome'] as const,
+    buckets: INTEGRATION_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    deletionEnded(origin, outcome, durationMs) {
+      ended.inc({ origin, outcome });
+      durations.observe({ origin, outcome }, durationMs / 1000);
+    },
   };
 }
 

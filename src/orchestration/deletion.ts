@@ -15,6 +15,7 @@ import type { Integration, IntegrationFailure, IntegrationStatus } from './integ
 import { failureDetails } from './conclusion.js';
 import { deletionFailure } from './deletion-failures.js';
 import { keepLease } from './lease-keeper.js';
+import type { RunOrigin } from './integration-observer.js';
 import type { RunRegistry } from './run-registry.js';
 import { teardownPhase } from './teardown-phase.js';
 
@@ -49,14 +50,14 @@ export async function deleteIntegration(
   const run = new IntegrationRun(deps, deletingCopy(deps, state, context), state.journal, context);
   const started = await start(run, state.integration.status);
   if (started !== undefined) return started;
-  return await carryOut(run, registry);
+  return await carryOut(run, registry, 'live');
 }
 
 /** Finishes a deletion that recovery took over from a runner that is gone. */
 export async function resumeDeletion(run: IntegrationRun, registry: RunRegistry): Promise<void> {
   run.audit('deletion.resumed', { journalEntries: run.journal.length });
   run.logger.warn({}, 'deletion resuming');
-  await carryOut(run, registry);
+  await carryOut(run, registry, 'recovery');
   run.rethrowStoreFailure();
 }
 
@@ -116,16 +117,20 @@ async function start(
 }
 
 /** Tears down and settles; a halt leaves the deletion to recovery. */
-async function carryOut(run: IntegrationRun, registry: RunRegistry): Promise<DeleteOutcome> {
+async function carryOut(
+  run: IntegrationRun,
+  registry: RunRegistry,
+  origin: RunOrigin,
+): Promise<DeleteOutcome> {
   const stopKeeping = keepLease(run);
   const untrack = registry.track(run);
   try {
     const result = await teardownPhase(run);
     run.tolerateStoreFailuresUntilTheEnd();
-    if (result.kind === 'removed') await settle(run, 'deleted');
+    if (result.kind === 'removed') await settle(run, 'deleted', origin);
     else if (result.kind === 'in-use') {
       run.audit('integration.delete_refused', failureDetails(result.failure));
-      await settle(run, 'succeeded');
+      await settle(run, 'succeeded', origin);
       return {
         kind: 'in-use',
         integration: structuredClone(run.integration),
@@ -135,7 +140,7 @@ async function carryOut(run: IntegrationRun, registry: RunRegistry): Promise<Del
       const failure = deletionFailure(result.failure, result.leftInTsm);
       run.integration.failure = failure;
       run.integration.leftInTsm = result.leftInTsm;
-      await settle(run, 'delete_failed');
+      await settle(run, 'delete_failed', origin);
     }
   } catch (error) {
     if (!(error instanceof RunHalted)) throw error;
@@ -156,6 +161,7 @@ async function carryOut(run: IntegrationRun, registry: RunRegistry): Promise<Del
 async function settle(
   run: IntegrationRun,
   status: 'deleted' | 'delete_failed' | 'succeeded',
+  origin: RunOrigin,
 ): Promise<void> {
   run.phase = 'finish';
   const { integration } = run;
@@ -180,6 +186,7 @@ async function settle(
     });
     run.logger.error({ durationMs, leftInTsm: integration.leftInTsm }, 'integration delete failed');
   }
+  if (status !== 'succeeded') run.observer.deletionEnded(origin, status, durationMs);
   await run.settle({ releaseClaims: true, releaseIdempotencyKey: false }, at);
 }
 

@@ -1,6 +1,6 @@
 /**
- * What the orchestration tells an observer: how integrations end, how rollbacks end, what each
- * recovery sweep did and how a repeated Idempotency-Key was answered. Metrics implement it, so
+ * What the orchestration tells an observer: how integrations end, how rollbacks and deletions
+ * end, what each recovery sweep did and how a repeated Idempotency-Key was answered. Metrics implement it, so
  * the flow itself counts nothing; without an observer it tells no one.
  */
 
@@ -9,6 +9,12 @@ export type RunOrigin = 'live' | 'recovery';
 
 /** How an integration run ended. */
 export type EndStatus = 'succeeded' | 'rolled_back' | 'rollback_failed';
+
+/**
+ * How a deletion ended. A DELETE that TSM refused because the CA label is in use changed nothing
+ * and is not counted: the integration stays succeeded.
+ */
+export type DeletionEndStatus = 'deleted' | 'delete_failed';
 
 /** What a sweep did, or that it failed before the end. */
 export type SweepResult = { recovered: number; purged: number } | { failed: true };
@@ -22,6 +28,8 @@ export interface IntegrationObserver {
   integrationEnded(origin: RunOrigin, status: EndStatus, durationMs: number): void;
   /** Compensations ended: everything undone, or something left in TSM. */
   rollbackEnded(origin: RunOrigin, status: Exclude<EndStatus, 'succeeded'>): void;
+  /** A deletion ended in deleted or delete_failed after this long. */
+  deletionEnded(origin: RunOrigin, status: DeletionEndStatus, durationMs: number): void;
   /** A recovery sweep ended. */
   recoverySwept(result: SweepResult): void;
   /** A repeated Idempotency-Key was answered without a new run. */
@@ -32,6 +40,7 @@ export interface IntegrationObserver {
 export const SILENT_INTEGRATION_OBSERVER: IntegrationObserver = {
   integrationEnded: () => undefined,
   rollbackEnded: () => undefined,
+  deletionEnded: () => undefined,
   recoverySwept: () => undefined,
   keyAnswered: () => undefined,
 };

@@ -125,7 +125,9 @@ const UNREACHED_CODES: ReadonlySet<PreflightCheck['code']> = new Set([
 
 /**
  * Said whatever the mode, and never a refusal: the caller would otherwise believe the request
- * was checked against Vault when it was not.
+ * was checked against Vault when it was not. Worded to hold for a create and for a preview alike
+ * (whose plan may stop for other reasons): it says what the preflight did not do, not what
+ * happened next.
  */
 function notRunWarning(vaultUrl: string, check: PreflightCheck): Warning {
   if (check.code === 'VAULT_ADDRESS_NOT_ROUTABLE') {
@@ -135,8 +137,8 @@ function notRunWarning(vaultUrl: string, check: PreflightCheck): Warning {
       message:
         `The host of ${vaultUrl} resolves, from this service, to a loopback, link-local or ` +
         'other address that is never Vault for the clusters, so the preflight did not connect ' +
-        'and checked nothing; the integration went on. Make sure the clusters resolve the name ' +
-        'to Vault.',
+        'and checked nothing. That alone never stops an integration. Make sure the clusters ' +
+        'resolve the name to Vault.',
     };
   }
   return {
@@ -144,9 +146,9 @@ function notRunWarning(vaultUrl: string, check: PreflightCheck): Warning {
     code: 'VAULT_PREFLIGHT_NOT_RUN',
     message:
       `Vault at ${vaultUrl} could not be reached from this service (${check.code}), so the ` +
-      'preflight checked nothing; the integration went on. This is not a mismatch: if TSM ' +
-      'reaches Vault by another route, nothing is wrong. Otherwise check the URL, or run the ' +
-      'service where Vault is reachable (VAULT_PREFLIGHT=off silences this).',
+      'preflight checked nothing. That alone never stops an integration, and it is not a ' +
+      'mismatch: if TSM reaches Vault by another route, nothing is wrong. Otherwise check the ' +
+      'URL, or run the service where Vault is reachable (VAULT_PREFLIGHT=off silences this).',
   };
 }
 

@@ -101,6 +101,57 @@ describe('tsm-vault-integrations preview, delete and accepted runs', () => {
     expect(harness.sim.resources('certificates').size).toBe(0);
   });
 
+  it('shows who deleted an integration and when, for a deleted one', async () => {
+    const id = await created();
+    expect((await runCli(['delete', id], { env: serviceEnv(harness) })).code).toBe(0);
+
+    const run = await runCli(['show', id], { env: serviceEnv(harness) });
+
+    const { deletion } = (await harness.call('GET', `/vault-integrations/${id}`)).body as {
+      deletion: { actor: string; requestId: string; startedAt: string; finishedAt: string };
+    };
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Integration ${id}: deleted`);
+    expect(run.stdout).toContain('Deletion:');
+    expect(run.stdout).toMatch(new RegExp(`actor\\s+${deletion.actor}\\n`));
+    expect(run.stdout).toMatch(new RegExp(`request\\s+${deletion.requestId}\\n`));
+    expect(run.stdout).toMatch(new RegExp(`started\\s+${deletion.startedAt}\\n`));
+    expect(run.stdout).toMatch(new RegExp(`finished\\s+${deletion.finishedAt}\\n`));
+  });
+
+  it('shows a deletion still running as started and not yet finished', async () => {
+    const request = documentationRequest();
+    request.caBundle = { ...request.caBundle!, id: 'deleting-bundle' };
+    request.account.id = 'deleting-account';
+    request.certificateAuthority = { ...request.certificateAuthority, id: 'deleting-ca' };
+    const answer = await harness.call('POST', '/vault-integrations', { body: request });
+    const { id } = answer.body as { id: string };
+    // Another replica is deleting it right now: its lease runs for a while yet.
+    const state = await harness.store.getIntegrationState(id);
+    if (state === undefined) throw new Error('the integration was not stored');
+    const deletion = {
+      actor: 'ops-team',
+      requestId: 'CHG-4712',
+      startedAt: new Date().toISOString(),
+    };
+    const started = await harness.store.startDeletion({
+      state: { ...state, integration: { ...state.integration, status: 'deleting', deletion } },
+      expectedStatus: 'succeeded',
+      claims: state.journal.map((entry) => ({ kind: entry.kind, id: entry.id })),
+      lease: { owner: 'other-replica', expiresAt: new Date(Date.now() + 600_000).toISOString() },
+      audit: [],
+    });
+    expect(started).toEqual({ started: true });
+
+    const run = await runCli(['show', id], { env: serviceEnv(harness) });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Integration ${id}: deleting`);
+    expect(run.stdout).toMatch(/Deletion:\n\s+actor\s+ops-team\n\s+request\s+CHG-4712\n/);
+    expect(run.stdout).toContain(`started   ${deletion.startedAt}`);
+    expect(run.stdout).toMatch(/finished\s+not yet/);
+  });
+
   it('exits 4 when TSM says the CA label is still in use, and 7 for an unknown id', async () => {
     const id = await created();
     harness.sim.markInUse('certificate-authorities', CA_ID);

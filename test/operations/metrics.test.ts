@@ -6,7 +6,7 @@ import {
   type Harness,
 } from '../support/service-harness.js';
 import { ACCOUNT_PATH, BUNDLE_PATH, CA_PATH, documentationRequest } from '../support/requests.js';
-import { scrape, valueOf } from './support/scrape.js';
+import { scrape, valueOf, type Samples } from './support/scrape.js';
 
 const P = 'tsm_vault_';
 
@@ -72,6 +72,30 @@ describe('/metrics after real integrations', () => {
     expect(
       grew(`${P}tsm_attempt_duration_seconds_count`, { resource: 'caBundle', ...deletes }),
     ).toBe(1);
+  });
+
+  it('counts a conflict found before any write as rolled_back, and no rollback', async () => {
+    harness.sim.seed('external-accounts', 'my-vault-account', {
+      name: 'my-vault-account',
+      description: 'set up by hand',
+      provider: 'VAULT',
+      provider_url: 'https://other-vault.example.internal:8200',
+    });
+    const before = (await scrape(harness)).samples;
+
+    const answer = await create();
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({
+      code: 'TSM_RESOURCE_EXISTS',
+      integration: { status: 'rolled_back' },
+    });
+
+    const after = (await scrape(harness)).samples;
+    const grew = (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+    // The outcome is the integration's status; rollbacks_total tells whether anything was undone.
+    expect(grew(`${P}integrations_total`, { origin: 'live', outcome: 'rolled_back' })).toBe(1);
+    expect(grew(`${P}rollbacks_total`, { origin: 'live', outcome: 'rolled_back' })).toBe(0);
   });
 
   it('counts a token renewal when TSM refuses an expired access token', async () => {
@@ -154,6 +178,99 @@ describe('/metrics after real integrations', () => {
 
     expect(answer.status).toBe(401);
     expect(answer.headers['content-type']).toContain('application/problem+json');
+  });
+});
+
+describe('/metrics after deletions', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { RECOVERY_INTERVAL_MS: '200' } });
+  });
+  afterAll(() => harness.close());
+  afterEach(() => harness.sim.reset());
+
+  const createdId = async () => {
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: documentationRequest(),
+    });
+    expect(answer.status).toBe(201);
+    return (answer.body as { id: string }).id;
+  };
+  const remove = (id: string) => harness.call('DELETE', `/vault-integrations/${id}`);
+  const growth = async (before: Samples) => {
+    const after = (await scrape(harness)).samples;
+    return (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+  };
+  const DELETIONS = `${P}integration_deletions_total`;
+  const DELETION_DURATIONS = `${P}integration_deletion_duration_seconds_count`;
+
+  it('counts a DELETE that removed everything as deleted', async () => {
+    const id = await createdId();
+    const before = (await scrape(harness)).samples;
+
+    expect((await remove(id)).status).toBe(200);
+
+    const grew = await growth(before);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'deleted' })).toBe(1);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'delete_failed' })).toBe(0);
+    expect(grew(DELETION_DURATIONS, { origin: 'live', outcome: 'deleted' })).toBe(1);
+    // A deletion is not an integration run: the create series stay as they were.
+    expect(grew(`${P}integrations_total`, { origin: 'live', outcome: 'succeeded' })).toBe(0);
+  });
+
+  it('counts a DELETE that failed for good as delete_failed', async () => {
+    const id = await createdId();
+    harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 400 });
+    const before = (await scrape(harness)).samples;
+
+    const answer = await remove(id);
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ code: 'DELETE_FAILED' });
+
+    const grew = await growth(before);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'delete_failed' })).toBe(1);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'deleted' })).toBe(0);
+    expect(grew(DELETION_DURATIONS, { origin: 'live', outcome: 'delete_failed' })).toBe(1);
+  });
+
+  it('leaves a DELETE refused because the CA label is in use out of the deletions', async () => {
+    const id = await createdId();
+    harness.sim.markInUse('certificate-authorities', 'my-vault-ca-configuration', true);
+    const before = (await scrape(harness)).samples;
+
+    expect((await remove(id)).status).toBe(409);
+
+    const grew = await growth(before);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'deleted' })).toBe(0);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'delete_failed' })).toBe(0);
+  });
+
+  it('counts a deletion recovery finished under origin recovery', async () => {
+    const id = await createdId();
+    const before = (await scrape(harness)).samples;
+    // A replica started the deletion and died before its first DELETE.
+    const state = await harness.store.getIntegrationState(id);
+    if (state === undefined) throw new Error('the integration was not stored');
+    const started = await harness.store.startDeletion({
+      state: { ...state, integration: { ...state.integration, status: 'deleting' } },
+      expectedStatus: 'succeeded',
+      claims: state.journal.map(({ kind, id: resourceId }) => ({ kind, id: resourceId })),
+      lease: { owner: 'crashed-replica', expiresAt: new Date(Date.now() - 1000).toISOString() },
+      audit: [],
+    });
+    expect(started).toEqual({ started: true });
+
+    await vi.waitFor(
+      async () => {
+        const grew = await growth(before);
+        expect(grew(DELETIONS, { origin: 'recovery', outcome: 'deleted' })).toBe(1);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const grew = await growth(before);
+    expect(grew(DELETIONS, { origin: 'live', outcome: 'deleted' })).toBe(0);
+    expect(grew(DELETION_DURATIONS, { origin: 'recovery', outcome: 'deleted' })).toBe(1);
   });
 });
 

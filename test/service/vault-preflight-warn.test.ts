@@ -106,6 +106,7 @@ describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
     ]);
     expect(warnings[0]!.message).toMatch(/could not be reached from this service/);
     expect(warnings[0]!.message).toMatch(/checked nothing/);
+    expect(warnings[0]!.message).toContain('That alone never stops an integration');
   });
 
   it('says in the dryRun preview too that an unreachable Vault was not checked', async () => {
@@ -117,10 +118,34 @@ describe('the Vault preflight under VAULT_PREFLIGHT=warn', () => {
     expect(answer.status, answer.text).toBe(200);
     const plan = answer.body as IntegrationJson & { wouldProceed: boolean };
     expect(plan.wouldProceed).toBe(true);
-    expect(preflightWarnings(plan).map(({ pointer, code }) => `${pointer} ${code}`)).toEqual([
+    const warnings = preflightWarnings(plan);
+    expect(warnings.map(({ pointer, code }) => `${pointer} ${code}`)).toEqual([
       '/account/vaultUrl VAULT_PREFLIGHT_NOT_RUN',
     ]);
+    // A preview goes on to nothing: the warning must not say an integration went on.
+    expect(warnings[0]!.message).not.toMatch(/went on/);
+    expect(warnings[0]!.message).toContain('That alone never stops an integration');
     expect(tsmWrites(harness.sim)).toEqual([]);
+  });
+
+  it('does not claim a run went on in a preview that would not proceed', async () => {
+    harness.sim.seed('external-accounts', 'my-vault-account', {
+      name: 'my-vault-account',
+      provider: 'VAULT',
+      provider_url: 'https://other-vault.example.internal:8200',
+    });
+    const vaultUrl = `https://127.0.0.1:${await closedPort()}`;
+    const answer = await harness.call('POST', '/vault-integrations?dryRun=true', {
+      body: requestFor(vaultUrl, undefined),
+    });
+
+    expect(answer.status, answer.text).toBe(200);
+    const plan = answer.body as IntegrationJson & { wouldProceed: boolean };
+    expect(plan.wouldProceed).toBe(false);
+    const [notRun] = preflightWarnings(plan);
+    expect(notRun?.code).toBe('VAULT_PREFLIGHT_NOT_RUN');
+    expect(notRun?.message).toMatch(/checked nothing/);
+    expect(notRun?.message).not.toMatch(/went on/);
   });
 
   it('refuses before TSM when the request itself asks for require', async () => {

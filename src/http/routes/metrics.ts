@@ -27,7 +27,7 @@ export function registerMetricsRoute(
       schema: {
         summary: 'Prometheus metrics',
         description:
-          'Integrations by outcome, TSM attempt durations, retries, rollbacks, recovery sweeps, ' +
+          'Integrations and deletions by outcome, TSM attempt durations, retries, rollbacks, recovery sweeps, ' +
           'idempotent answers, CSP token exchanges and process metrics. Needs the scope ' +
           'metrics:read unless METRICS_PUBLIC=true.',
         tags: ['health'],
