@@ -118,7 +118,7 @@ export const VALIDATION_CODES = {
   PEM_DUPLICATE_DROPPED: warning('A certificate given twice was dropped.'),
   PEM_REORDERED: warning('Certificates were reordered: issuing CA first, root last.'),
   VAULT_PREFLIGHT_CHECK_FAILED: warning(
-    'Under VAULT_PREFLIGHT warn, a check against Vault itself failed; the integration went on.',
+    'Under VAULT_PREFLIGHT warn, a check against Vault itself failed; that alone stops nothing.',
   ),
   VAULT_PREFLIGHT_NOT_RUN: warning(
     'Vault could not be reached from the service, so the preflight checked nothing; not a mismatch.',
