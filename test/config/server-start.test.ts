@@ -13,6 +13,13 @@ import { describe, expect, it } from 'vitest';
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const API_TOKEN = 'tsm-api-token-do-not-print-1';
 const CALLER_KEY = 'caller-key-do-not-print-3';
+/** A valid environment on any free port, for the cases that vary only the database. */
+const SERVICE = {
+  TSM_URL: 'https://tsm.example.com',
+  TSM_API_TOKEN: API_TOKEN,
+  API_KEYS: `portal=${CALLER_KEY}`,
+  PORT: '0',
+};
 /** Long enough for tsx to load the server; a server that does start is stopped after it. */
 const GIVE_UP_MS = 20_000;
 
@@ -48,16 +55,9 @@ describe('starting the server with a bad environment', () => {
 });
 
 describe('where the SQLite file goes', () => {
-  const service = {
-    TSM_URL: 'https://tsm.example.com',
-    TSM_API_TOKEN: API_TOKEN,
-    API_KEYS: `portal=${CALLER_KEY}`,
-    PORT: '0',
-  };
-
   it('refuses a configured path whose folder does not exist, and creates no folder', async () => {
     const missing = join(tmpdir(), `tvi-missing-${process.pid}`);
-    const exit = await startServer({ ...service, DATABASE_URL: join(missing, 'dir', 'x.db') });
+    const exit = await startServer({ ...SERVICE, DATABASE_URL: join(missing, 'dir', 'x.db') });
 
     expect(exit.code, exit.stderr).toBe(2);
     expect(exit.stderr).toContain(`DATABASE_URL: the folder ${join(missing, 'dir')}`);
@@ -68,7 +68,7 @@ describe('where the SQLite file goes', () => {
   it('creates ./data for the default location, and starts', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'tvi-default-db-'));
     try {
-      const exit = await startServer(service, { cwd, stopWhenListening: true });
+      const exit = await startServer(SERVICE, { cwd, stopWhenListening: true });
 
       expect(exit.stdout, exit.stderr).toMatch(/listening/i);
       expect(existsSync(join(cwd, 'data', 'vault-integrations.db'))).toBe(true);
@@ -79,12 +79,6 @@ describe('where the SQLite file goes', () => {
 });
 
 describe('a PostgreSQL DATABASE_URL that cannot be used', () => {
-  const service = {
-    TSM_URL: 'https://tsm.example.com',
-    TSM_API_TOKEN: API_TOKEN,
-    API_KEYS: `portal=${CALLER_KEY}`,
-    PORT: '0',
-  };
   const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
   it.each([
@@ -95,7 +89,7 @@ describe('a PostgreSQL DATABASE_URL that cannot be used', () => {
       'create it first (CREATE SCHEMA)',
     ],
   ])('stops start-up when %s: exit 2, one line naming DATABASE_URL', async (_case, url, says) => {
-    const exit = await startServer({ ...service, DATABASE_URL: url });
+    const exit = await startServer({ ...SERVICE, DATABASE_URL: url });
 
     expect(exit.code, exit.stderr).toBe(2);
     expect(exit.stderr).toContain('DATABASE_URL: ');
