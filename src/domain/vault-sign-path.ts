@@ -72,9 +72,13 @@ function isUrlMessage(text: string): string {
       .replace(/^\/v1(?=\/\/)/i, '')
       .split('/')
       .slice(1);
+    // A name without dots may have been meant as the mount, with one slash too many.
+    const asMount = /[.:]/.test(host)
+      ? ''
+      : ` If ${quote(host)} is your mount, write ${quote(tidy([host, ...rest].join('/')))}.`;
     return (
       `${quote(text)} starts with "//", which makes ${quote(host)} the host of a URL ` +
-      `without its scheme, not a sign path. ${advice}${example(tidy(rest.join('/')))}`
+      `without its scheme, not a sign path. ${advice}${example(tidy(rest.join('/')))}${asMount}`
     );
   }
   try {

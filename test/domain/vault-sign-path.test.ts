@@ -101,6 +101,16 @@ describe('a whole Vault URL pasted as the sign path', () => {
   });
 });
 
+describe('a sign path after "//", read as a URL without its scheme', () => {
+  it('offers the mount reading too when the host could be a mount name', () => {
+    const { found, messages } = refused('/v1//pki_int/sign/web');
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_PATH_IS_URL' }]);
+    expect(messages[0]).toContain('If "pki_int" is your mount, write "pki_int/sign/web".');
+    expect(refused('//vault.example.com/pki/sign/r').messages[0]).not.toContain('your mount');
+  });
+});
+
 describe('sign paths that would reach another Vault path', () => {
   it.each([
     ['pki/../sys/sign/x', 'VAULT_PATH_DOT_SEGMENT', '"." or ".." segment'],
