@@ -88,7 +88,7 @@ async function remove(
   await run.save();
 
   // A DELETE that timed out or drew a 5xx may have landed: TSM is read to say what it holds.
-  // TODO (fix): one that timed out can still land after this read (README, Known limitations).
+  // A known limitation (README): a DELETE that timed out can still land after this read.
   const held = outcome.uncertain ? await stillHeld(run, entry, deadline) : true;
   if (held === false) return await removed(run, entry, { found: 'absent', readBack: true });
   return {
