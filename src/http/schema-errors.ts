@@ -40,8 +40,10 @@ const OFFSET_SIGN_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?$/;
 function plusReadAsSpace(issue: FastifySchemaValidationError): string {
   const value = (issue as { data?: unknown }).data;
   if (typeof value !== 'string' || !OFFSET_SIGN_AS_SPACE.test(value)) return '';
-  return 'It holds a space where an offset sign would be: a + in a URL is read as a space; ' +
-    'write it as %2B. ';
+  return (
+    'It holds a space where an offset sign would be: a + in a URL is read as a space; ' +
+    'write it as %2B. '
+  );
 }
 
 /** Keywords that only restate their branches' errors. */
