@@ -4,6 +4,7 @@
  * one sentence saying what to send instead, so the issues are grouped by where they point.
  */
 import type { FastifySchemaValidationError } from 'fastify';
+import { childPointer } from '../domain/json-pointer.js';
 
 /** One error entry of a VALIDATION_FAILED answer. */
 export interface ParameterError {
@@ -23,13 +24,26 @@ const NOT_A_PARAMETER = 'is not a parameter of this route.';
 
 /** The entry for a query parameter the route does not have, as the route schemas word it. */
 export function unknownQueryParameter(name: string): ParameterError {
-  const pointer = `/${name}`;
+  const pointer = childPointer('', name);
   return {
     pointer,
     code: 'UNKNOWN_FIELD',
     message: `querystring ${pointer} ${NOT_A_PARAMETER}`,
     in: 'querystring',
   };
+}
+
+/** A time whose offset sign is a space: what a + sent raw in a URL becomes once decoded. */
+const OFFSET_SIGN_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?$/;
+
+/** The hint for a value whose + was read as a space, or nothing. */
+function plusReadAsSpace(issue: FastifySchemaValidationError): string {
+  const value = (issue as { data?: unknown }).data;
+  if (typeof value !== 'string' || !OFFSET_SIGN_AS_SPACE.test(value)) return '';
+  return (
+    'It holds a space where an offset sign would be: a + in a URL is read as a space; ' +
+    'write it as %2B. '
+  );
 }
 
 /** Keywords that only restate their branches' errors. */
@@ -60,7 +74,8 @@ export function parameterErrors(
 
 function pointerOf(issue: FastifySchemaValidationError): string {
   const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
-  return `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
+  // ajv escapes instancePath already; a parameter's name is escaped here (?a/b=1 is /a~1b).
+  return typeof member === 'string' ? childPointer(issue.instancePath, member) : issue.instancePath;
 }
 
 function problemOf(
@@ -73,7 +88,7 @@ function problemOf(
   // A pattern says nothing to a reader; the parameter's description says what to send.
   const description = descriptionOf(first);
   if (first.keyword === 'pattern' && description !== undefined) {
-    return `is not in the expected form. ${description}`;
+    return `is not in the expected form. ${plusReadAsSpace(first)}${description}`;
   }
   return first.message ?? 'is not valid.';
 }
