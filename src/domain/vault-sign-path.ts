@@ -53,13 +53,14 @@ function looksLikeUrl(text: string): boolean {
   return text.split('/').some((segment) => segment.includes(':')) || schemeRelativeHost(text);
 }
 
-// "//host/path" (after an optional /v1) is a URL without its scheme; "//v1/..." is only a
-// doubled slash before Vault's API prefix, so that stays a path to tidy.
+// "//vault.example.com/path" (after an optional /v1) is a URL without its scheme. A first
+// segment without a dot ("//pki_int/sign/web", "//v1/...") is a mount or Vault's API prefix
+// behind one slash too many, a typo tidied with a warning like any other doubled slash.
 const SCHEME_RELATIVE = /^(?:\/v1)?\/\/([^/]+)/i;
 
 function schemeRelativeHost(text: string): boolean {
   const host = SCHEME_RELATIVE.exec(text)?.[1];
-  return host !== undefined && host.toLowerCase() !== 'v1';
+  return host !== undefined && host.includes('.');
 }
 
 function isUrlMessage(text: string): string {
@@ -72,13 +73,9 @@ function isUrlMessage(text: string): string {
       .replace(/^\/v1(?=\/\/)/i, '')
       .split('/')
       .slice(1);
-    // A name without dots may have been meant as the mount, with one slash too many.
-    const asMount = /[.:]/.test(host)
-      ? ''
-      : ` If ${quote(host)} is your mount, write ${quote(tidy([host, ...rest].join('/')))}.`;
     return (
       `${quote(text)} starts with "//", which makes ${quote(host)} the host of a URL ` +
-      `without its scheme, not a sign path. ${advice}${example(tidy(rest.join('/')))}${asMount}`
+      `without its scheme, not a sign path. ${advice}${example(tidy(rest.join('/')))}`
     );
   }
   try {

@@ -101,14 +101,23 @@ describe('a whole Vault URL pasted as the sign path', () => {
   });
 });
 
-describe('a sign path after "//", read as a URL without its scheme', () => {
-  it('offers the mount reading too when the host could be a mount name', () => {
-    const { found, messages } = refused('/v1//pki_int/sign/web');
+describe('a sign path after "//"', () => {
+  it('reads a dotted name after "//" as the host of a URL without its scheme', () => {
+    const { found, messages } = refused('/v1//vault.example.com/pki/sign/r');
 
     expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_PATH_IS_URL' }]);
-    expect(messages[0]).toContain('If "pki_int" is your mount, write "pki_int/sign/web".');
-    expect(refused('//vault.example.com/pki/sign/r').messages[0]).not.toContain('your mount');
+    expect(messages[0]).toContain('Here that is "pki/sign/r".');
   });
+
+  it.each(['/v1//pki_int/sign/web', '//pki_int/sign/web'])(
+    'tidies %j, a mount behind one slash too many, with a warning',
+    (vaultPath) => {
+      expect(accepted(vaultPath)).toEqual({
+        vaultPath: 'pki_int/sign/web',
+        warnings: [{ pointer: POINTER, code: 'VAULT_PATH_NORMALIZED' }],
+      });
+    },
+  );
 });
 
 describe('sign paths that would reach another Vault path', () => {
