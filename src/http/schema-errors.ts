@@ -4,6 +4,7 @@
  * one sentence saying what to send instead, so the issues are grouped by where they point.
  */
 import type { FastifySchemaValidationError } from 'fastify';
+import { PrivateKeyDetector } from '../domain/private-key-detector.js';
 
 /** One error entry of a VALIDATION_FAILED answer. */
 export interface ParameterError {
@@ -23,13 +24,21 @@ const NOT_A_PARAMETER = 'is not a parameter of this route.';
 
 /** The entry for a query parameter the route does not have, as the route schemas word it. */
 export function unknownQueryParameter(name: string): ParameterError {
-  const pointer = `/${name}`;
+  const pointer = `/${shownName(name, new PrivateKeyDetector())}`;
   return {
     pointer,
     code: 'UNKNOWN_FIELD',
     message: `querystring ${pointer} ${NOT_A_PARAMETER}`,
     in: 'querystring',
   };
+}
+
+/**
+ * A parameter name as an answer repeats it: as sent, unless it holds a private key. A query
+ * string is decoded before its names are read, so a key pasted as a name arrives whole.
+ */
+function shownName(name: string, detector: PrivateKeyDetector): string {
+  return detector.holdsKey(name) ? '[REDACTED]' : name;
 }
 
 /** Keywords that only restate their branches' errors. */
@@ -41,8 +50,9 @@ export function parameterErrors(
   context: string | undefined,
 ): ParameterError[] {
   const byPointer = new Map<string, FastifySchemaValidationError[]>();
+  const detector = new PrivateKeyDetector();
   for (const issue of issues) {
-    const pointer = pointerOf(issue);
+    const pointer = pointerOf(issue, detector);
     byPointer.set(pointer, [...(byPointer.get(pointer) ?? []), issue]);
   }
   return [...byPointer].map(([pointer, group]) => {
@@ -58,9 +68,9 @@ export function parameterErrors(
   });
 }
 
-function pointerOf(issue: FastifySchemaValidationError): string {
+function pointerOf(issue: FastifySchemaValidationError, detector: PrivateKeyDetector): string {
   const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
-  return `${issue.instancePath}${typeof member === 'string' ? `/${member}` : ''}`;
+  return `${issue.instancePath}${typeof member === 'string' ? `/${shownName(member, detector)}` : ''}`;
 }
 
 function problemOf(
