@@ -18,6 +18,7 @@ import {
 } from './http/problem.js';
 import { registerRequestAudit } from './http/request-audit.js';
 import { requestIdOf } from './http/request-id.js';
+import { refuseUndeclaredQueryParameters } from './http/strict-query.js';
 import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
 import { registerAuditVerificationRoute } from './http/routes/audit-verification.js';
@@ -81,6 +82,8 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   registerProblemHandlers(app);
+  // Before any route is added: the hook only sees routes registered after it.
+  refuseUndeclaredQueryParameters(app);
   await registerOpenApi(app, SERVICE_VERSION);
   // Before caller auth: its hook ends a refused request, and a 401 must still carry the id.
   registerRequestAudit(app, store, secrets);

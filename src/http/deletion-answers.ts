@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { DeleteOutcome } from '../orchestration/deletion.js';
 
-/** Answers a delete, or throws the problem that describes it. */
+/** Answers a delete, or throws the problem that describes it; `id` is named as the caller sent it. */
 export function answerDelete(
   outcome: DeleteOutcome,
   id: string,
@@ -40,7 +40,7 @@ export function answerDelete(
     case 'halted':
       return reply
         .code(202)
-        .header('location', `/vault-integrations/${id}`)
+        .header('location', `/vault-integrations/${outcome.integration.id}`)
         .send(outcome.integration);
     case 'already-deleted':
       return reply.code(200).send(outcome.integration);

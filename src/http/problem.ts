@@ -31,16 +31,40 @@ function problemBody(request: FastifyRequest, error: ApiError): ProblemBody {
 /** The problem body of an error, for an answer made with or without a fastify request. */
 export function problemOf(error: ApiError, instance: string, requestId: string): ProblemBody {
   const { status, title } = ERRORS[error.code];
-  return {
+  return withoutPrivateKeys({
     type: problemType(error.code),
     title,
     status,
-    detail: scrubPrivateKeys(error.message),
+    detail: error.message,
     instance,
     code: error.code,
     requestId,
     ...error.extensions,
-  };
+  });
+}
+
+/**
+ * A value with every private key removed from its strings and member names, however deep. Any
+ * text of an answer may quote the caller's input (a parameter's name in a pointer and a message,
+ * an id in detail), so all of it is scrubbed here, in one place, rather than where it is quoted.
+ * Strings are scrubbed one by one: a pattern over the serialized JSON could cut a string open.
+ * Only the key's shape is looked for, never the configured secrets (see scrubPrivateKeys).
+ */
+function withoutPrivateKeys<T>(value: T): T {
+  if (typeof value === 'string') return scrubPrivateKeys(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutPrivateKeys(item)) as T;
+  if (!isPlainObject(value)) return value;
+  const members = Object.entries(value as Record<string, unknown>).map(
+    ([name, member]) => [scrubPrivateKeys(name), withoutPrivateKeys(member)] as const,
+  );
+  return Object.fromEntries(members) as T;
+}
+
+/** True for an object literal's kind of object: a Date or a Buffer is answered as it serializes. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Installs the error and not-found handlers that answer with problem details. */

@@ -4,6 +4,7 @@
  * one sentence saying what to send instead, so the issues are grouped by where they point.
  */
 import type { FastifySchemaValidationError } from 'fastify';
+import { childPointer } from '../domain/json-pointer.js';
 import { PrivateKeyDetector } from '../domain/private-key-detector.js';
 
 /** One error entry of a VALIDATION_FAILED answer. */
@@ -24,7 +25,7 @@ const NOT_A_PARAMETER = 'is not a parameter of this route.';
 
 /** The entry for a query parameter the route does not have, as the route schemas word it. */
 export function unknownQueryParameter(name: string): ParameterError {
-  const pointer = `/${shownName(name, new PrivateKeyDetector())}`;
+  const pointer = childPointer('', shownName(name, new PrivateKeyDetector()));
   return {
     pointer,
     code: 'UNKNOWN_FIELD',
@@ -35,10 +36,24 @@ export function unknownQueryParameter(name: string): ParameterError {
 
 /**
  * A parameter name as an answer repeats it: as sent, unless it holds a private key. A query
- * string is decoded before its names are read, so a key pasted as a name arrives whole.
+ * string is decoded before its names are read, so a key pasted as a name arrives whole; the
+ * detector also knows mangled armor and bare base64, which the answer's block scrub does not.
  */
 function shownName(name: string, detector: PrivateKeyDetector): string {
   return detector.holdsKey(name) ? '[REDACTED]' : name;
+}
+
+/** A time whose offset sign is a space: what a + sent raw in a URL becomes once decoded. */
+const OFFSET_SIGN_AS_SPACE = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?$/;
+
+/** The hint for a value whose + was read as a space, or nothing. */
+function plusReadAsSpace(issue: FastifySchemaValidationError): string {
+  const value = (issue as { data?: unknown }).data;
+  if (typeof value !== 'string' || !OFFSET_SIGN_AS_SPACE.test(value)) return '';
+  return (
+    'It holds a space where an offset sign would be: a + in a URL is read as a space; ' +
+    'write it as %2B. '
+  );
 }
 
 /** Keywords that only restate their branches' errors. */
@@ -70,7 +85,9 @@ export function parameterErrors(
 
 function pointerOf(issue: FastifySchemaValidationError, detector: PrivateKeyDetector): string {
   const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
-  return `${issue.instancePath}${typeof member === 'string' ? `/${shownName(member, detector)}` : ''}`;
+  // ajv escapes instancePath already; a parameter's name is escaped here (?a/b=1 is /a~1b).
+  if (typeof member !== 'string') return issue.instancePath;
+  return childPointer(issue.instancePath, shownName(member, detector));
 }
 
 function problemOf(
@@ -83,7 +100,7 @@ function problemOf(
   // A pattern says nothing to a reader; the parameter's description says what to send.
   const description = descriptionOf(first);
   if (first.keyword === 'pattern' && description !== undefined) {
-    return `is not in the expected form. ${description}`;
+    return `is not in the expected form. ${plusReadAsSpace(first)}${description}`;
   }
   return first.message ?? 'is not valid.';
 }

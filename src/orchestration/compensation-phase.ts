@@ -22,9 +22,13 @@ export async function compensationPhase(run: IntegrationRun): Promise<LeftoverRe
 
   for (const entry of [...run.journal].reverse()) {
     if (!needsUndo(entry)) continue;
-    if (!(await stillInTsm(run, entry, deadline))) continue;
+    const written = await writeInTsm(run, entry, deadline);
+    if (written === 'no') continue;
     const result = await undo(run, entry, deadline);
-    if (result !== 'done') leftInTsm.unshift(leftover(entry, result === 'unknown'));
+    if (result === 'done') continue;
+    // Known to stay: TSM, read back, still holds the write, or it refused an undo of one known.
+    const known = result === 'kept' || (result === 'refused' && written === 'yes');
+    leftInTsm.unshift(leftover(entry, known));
   }
   return leftInTsm;
 }
@@ -34,24 +38,27 @@ function needsUndo(entry: JournalEntry): boolean {
 }
 
 /**
- * Whether TSM may hold the entry's write. Only a write whose outcome is unknown is checked: a
- * created resource that is absent, or a replaced one that still has its old content, was never
- * written. When TSM cannot be read, the undo is made anyway: deleting and restoring are harmless
- * to repeat.
+ * Whether TSM holds the entry's write: yes, no, or maybe. Only a write whose outcome is unknown is
+ * checked: a created resource that is absent, or a replaced one that still has its old content,
+ * was never written. When TSM cannot be read (maybe), the undo is made anyway: deleting and
+ * restoring are harmless to repeat.
  */
-async function stillInTsm(
+async function writeInTsm(
   run: IntegrationRun,
   entry: JournalEntry,
   deadline: number,
-): Promise<boolean> {
-  if (entry.write === 'applied' || entry.undo !== undefined) return true;
-  if ((await holdsPriorState(run, entry, deadline)) !== true) return true;
+): Promise<'yes' | 'no' | 'maybe'> {
+  if (entry.write === 'applied') return 'yes';
+  if (entry.undo !== undefined) return 'maybe';
+  const prior = await holdsPriorState(run, entry, deadline);
+  if (prior === undefined) return 'maybe';
+  if (!prior) return 'yes';
 
   entry.undo = 'not-needed';
   const { seq, kind, id, tsmPath } = entry;
   run.audit('compensation.not_needed', { seq, kind, id, tsmPath });
   await run.save();
-  return false;
+  return 'no';
 }
 
 /**
@@ -78,14 +85,15 @@ async function holdsPriorState(
 }
 
 /**
- * Journals the undo, makes its call, and records the result: done, failed (TSM refused or never
- * got it), or unknown (the call may have reached TSM: a timeout, a 5xx, a reset).
+ * Journals the undo, makes its call, and records the result: done, refused (TSM refused it or
+ * never got it), kept (the call may have reached TSM, and reading it back shows the write still
+ * there), or unknown (it may have reached TSM, which could not be read back).
  */
 async function undo(
   run: IntegrationRun,
   entry: JournalEntry,
   deadline: number,
-): Promise<'done' | 'failed' | 'unknown'> {
+): Promise<UndoResult> {
   const { kind, id, tsmPath } = entry;
   entry.undo = 'intent';
   run.audit('journal.undo_intent', { seq: entry.seq, kind, id });
@@ -107,18 +115,20 @@ async function undo(
   }
   await run.save();
   if (outcome.ok) return 'done';
-  return outcome.uncertain ? settleUncertainUndo(run, entry, deadline) : 'failed';
+  return outcome.uncertain ? settleUncertainUndo(run, entry, deadline) : 'refused';
 }
+
+type UndoResult = 'done' | 'refused' | 'kept' | 'unknown';
 
 /** An undo that got no clear answer: TSM is read to tell whether it landed after all. */
 async function settleUncertainUndo(
   run: IntegrationRun,
   entry: JournalEntry,
   deadline: number,
-): Promise<'done' | 'failed' | 'unknown'> {
+): Promise<UndoResult> {
   const prior = await holdsPriorState(run, entry, deadline);
   if (prior === undefined) return 'unknown';
-  if (!prior) return 'failed';
+  if (!prior) return 'kept';
 
   entry.undo = 'done';
   run.setOutcome(entry.kind, entry.change === 'create' ? 'deleted' : 'restored');
@@ -157,10 +167,10 @@ function withValue<T, U>(step: StepRun<T>, map: (value: T) => U): StepRun<U> {
   return { report, outcome: outcome.ok ? { ok: true, value: map(outcome.value) } : outcome };
 }
 
-/** What stays after a failed undo; unverified when the write or its undo may have landed. */
-function leftover(entry: JournalEntry, undoUncertain: boolean): LeftoverResource {
-  const { kind, id, tsmPath, change, write } = entry;
-  if (write !== 'applied' || undoUncertain) return { kind, id, tsmPath, state: 'unverified' };
+/** What stays after a failed undo; unverified unless TSM is known to hold the write still. */
+function leftover(entry: JournalEntry, known: boolean): LeftoverResource {
+  const { kind, id, tsmPath, change } = entry;
+  if (!known) return { kind, id, tsmPath, state: 'unverified' };
   const state = change === 'create' ? 'created-not-deleted' : 'replaced-not-restored';
   return { kind, id, tsmPath, state };
 }

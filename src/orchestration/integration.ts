@@ -105,15 +105,16 @@ export interface ResourceConflict {
   differingFields: string[];
 }
 
-/** A resource a failed rollback left in TSM, and in what state. */
+/** A resource a failed rollback or deletion left in TSM, and in what state. */
 export interface LeftoverResource {
   kind: ResourceKind;
   id: string;
   tsmPath: string;
   /**
    * created-not-deleted: our new resource is still there. replaced-not-restored: ours replaced
-   * theirs. unverified: our write, or its undo, may or may not have reached TSM (no answer came).
-   * not-deleted: a teardown did not reach it, or TSM refused to delete it.
+   * theirs. unverified: a write, an undo or a teardown DELETE got no clear answer (no answer, or
+   * a 5xx) and reading the resource back failed too. not-deleted: a teardown did not reach it, or
+   * its DELETE failed and TSM, read back, still holds it.
    */
   state: 'created-not-deleted' | 'replaced-not-restored' | 'unverified' | 'not-deleted';
 }

@@ -5,6 +5,8 @@
  * it replaced holds the integration's content now, so it is deleted too; the body it replaced is
  * not put back, since whatever used it was re-pointed at the integration's. The first DELETE
  * that fails stops the phase: an older resource is still named by the newer one left in TSM.
+ * A DELETE that failed without a clear answer (a timeout, a 5xx) is settled by reading the resource
+ * back: gone means it landed after all, and the phase goes on.
  */
 import type { IntegrationFailure, LeftoverResource } from './integration.js';
 import { failureCode, describeResource } from './failures.js';
@@ -53,6 +55,7 @@ function toRemove(journal: JournalEntry[]): JournalEntry[] {
 
 interface RemovalFailure {
   cause: StepFailure;
+  /** The DELETE may have landed and reading the resource back failed too. */
   uncertain: boolean;
   report: IntegrationFailure;
 }
@@ -74,14 +77,8 @@ async function remove(
     (options) => run.deps.tsm.deleteResource(kind, id, options),
   );
   run.integration.steps.push(report);
-  if (outcome.ok) {
-    entry.removal = 'done';
-    run.setOutcome(kind, 'deleted');
-    // absent: someone deleted it by hand already, which is the state the deletion wants.
-    run.audit('resource.deleted', { seq, kind, id, tsmPath, found: outcome.value });
-    await run.save();
-    return undefined;
-  }
+  // absent: someone deleted it by hand already, which is the state the deletion wants.
+  if (outcome.ok) return await removed(run, entry, { found: outcome.value });
 
   entry.removal = 'failed';
   const code = failureCode(outcome.failure);
@@ -89,11 +86,46 @@ async function remove(
   run.audit('deletion.step_failed', { seq, kind, id, tsmPath, code, tsmStatus });
   run.logger.warn({ kind, id, code, tsmStatus }, 'deletion step failed');
   await run.save();
+
+  // A DELETE that timed out or drew a 5xx may have landed: TSM is read to say what it holds.
+  // A known limitation (README): a DELETE that timed out can still land after this read.
+  const held = outcome.uncertain ? await stillHeld(run, entry, deadline) : true;
+  if (held === false) return await removed(run, entry, { found: 'absent', readBack: true });
   return {
     cause: outcome.failure,
-    uncertain: outcome.uncertain,
+    uncertain: held === undefined,
     report: removalFailure(entry, outcome.failure),
   };
+}
+
+/** Records the entry's resource as gone from TSM. */
+async function removed(
+  run: IntegrationRun,
+  entry: JournalEntry,
+  details: Record<string, unknown>,
+): Promise<undefined> {
+  const { seq, kind, id, tsmPath } = entry;
+  entry.removal = 'done';
+  run.setOutcome(kind, 'deleted');
+  run.audit('resource.deleted', { seq, kind, id, tsmPath, ...details });
+  await run.save();
+  return undefined;
+}
+
+/** Whether TSM still holds the entry's resource; undefined when it could not be read. */
+async function stillHeld(
+  run: IntegrationRun,
+  entry: JournalEntry,
+  deadline: number,
+): Promise<boolean | undefined> {
+  const { kind, id } = entry;
+  const { outcome, report } = await runTsmStep(
+    run,
+    { name: 'delete', kind, id, method: 'GET', deadline },
+    (options) => run.deps.tsm.getResource(kind, id, options),
+  );
+  run.integration.steps.push(report);
+  return outcome.ok ? outcome.value !== null : undefined;
 }
 
 /** TSM answers 409 to deleting a CA configuration that clusters still use. */
@@ -132,7 +164,7 @@ function withTsmAnswer(result: IntegrationFailure, failure: StepFailure): Integr
   return result;
 }
 
-/** What stays after a failed deletion; unverified when the failed DELETE may have landed. */
+/** What stays after a failed deletion; unverified when TSM could not be read after the DELETE. */
 function leftover(entry: JournalEntry, uncertain: boolean): LeftoverResource {
   const { kind, id, tsmPath } = entry;
   return { kind, id, tsmPath, state: uncertain ? 'unverified' : 'not-deleted' };

@@ -252,21 +252,76 @@ describe('deleting an integration', () => {
     ]);
   });
 
-  it('marks unverified what a DELETE left unknown when TSM kept failing', async () => {
+  const ACCOUNT_PATH = '/tsm/v1alpha1/external-accounts/my-vault-account';
+
+  it('reads back an account whose DELETE TSM answered 500 for good, and names it not-deleted', async () => {
     const created = await create();
-    harness.sim.injectFault({
-      method: 'DELETE',
-      path: '/tsm/v1alpha2/projects/default/certificates/my-CA-bundle',
-      status: 503,
-      count: Infinity,
-    });
+    harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, status: 500, count: 20 });
+    harness.sim.clearRequests();
 
     const failed = expectStatus<ProblemView>(await remove(created.id), 502);
 
-    expect(failed.integration?.failure?.causeCode).toBe('TSM_UNAVAILABLE');
+    expect(failed.code).toBe('DELETE_FAILED');
+    expect(failed.integration?.failure).toMatchObject({
+      causeCode: 'TSM_UNAVAILABLE',
+      kind: 'account',
+      tsmStatus: 500,
+    });
     expect(failed.integration?.leftInTsm).toEqual([
-      expect.objectContaining({ kind: 'caBundle', state: 'unverified' }),
+      expect.objectContaining({ kind: 'caBundle', state: 'not-deleted' }),
+      expect.objectContaining({ kind: 'account', state: 'not-deleted' }),
     ]);
+    const readBack = failed.integration?.steps.at(-1);
+    expect(readBack).toMatchObject({ name: 'delete', kind: 'account', method: 'GET' });
+    expect(readBack?.result).toBe('succeeded');
+    expect(storedIds(harness)).toEqual({ ...ALL_THREE, cas: [] });
+  });
+
+  it('marks unverified an account whose DELETE got no answer when TSM cannot be read either', async () => {
+    const created = await create();
+    // No method: the DELETE and the GET that reads the account back are both dropped.
+    harness.sim.injectFault({ path: ACCOUNT_PATH, drop: true, count: Infinity });
+
+    const failed = expectStatus<ProblemView>(await remove(created.id), 502);
+
+    expect(failed.integration?.failure).toMatchObject({ kind: 'account' });
+    expect(failed.integration?.leftInTsm).toEqual([
+      expect.objectContaining({ kind: 'caBundle', state: 'not-deleted' }),
+      expect.objectContaining({ kind: 'account', state: 'unverified' }),
+    ]);
+  });
+
+  it('names not-deleted an account whose DELETE got no answer when reading it back finds it', async () => {
+    const created = await create();
+    harness.sim.injectFault({ method: 'DELETE', path: ACCOUNT_PATH, drop: true, count: Infinity });
+
+    const failed = expectStatus<ProblemView>(await remove(created.id), 502);
+
+    expect(failed.integration?.leftInTsm).toEqual([
+      expect.objectContaining({ kind: 'caBundle', state: 'not-deleted' }),
+      expect.objectContaining({ kind: 'account', state: 'not-deleted' }),
+    ]);
+  });
+
+  it('goes on when a DELETE answered 500 had landed after all, as reading TSM back shows', async () => {
+    const created = await create();
+    harness.sim.injectFault({
+      method: 'DELETE',
+      path: ACCOUNT_PATH,
+      status: 500,
+      applyFirst: true,
+      count: Infinity,
+    });
+
+    const deleted = expectStatus<IntegrationView>(await remove(created.id), 200);
+
+    expect(deleted.status).toBe('deleted');
+    expect(outcomes(deleted)).toEqual([
+      'caBundle:deleted',
+      'account:deleted',
+      'certificateAuthority:deleted',
+    ]);
+    expect(storedIds(harness)).toEqual(NOTHING);
   });
 
   it('refuses to delete an integration that did not succeed, and one it does not know', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeRoot } from '../support/certificates.js';
 import { startHarness, type Harness } from '../support/service-harness.js';
 import {
@@ -297,5 +297,63 @@ describe('resources that already exist with other content', () => {
     const body = answer.body as Answered['integration'] & { warnings: { code: string }[] };
     expect(body.resources[0]).toMatchObject({ kind: 'caBundle', outcome: 'replaced' });
     expect(body.warnings.map((warning) => warning.code)).toContain('ROOTS_OF_TRUST_CHANGED');
+  });
+});
+
+describe('leaving in TSM a write whose answer was lost', () => {
+  // A harness per test: a rollback_failed integration keeps its ids claimed.
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(() => harness.close());
+
+  it('names created-not-deleted a write whose answer was lost, when reading TSM shows it stays', async () => {
+    harness.sim.injectFault({
+      method: 'PUT',
+      path: CA_PATH,
+      applyFirst: true,
+      drop: true,
+      count: Infinity,
+    });
+    harness.sim.injectFault({ method: 'DELETE', path: CA_PATH, status: 500, count: Infinity });
+
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: documentationRequest(),
+    });
+
+    expect(answer.status).toBe(502);
+    expect((answer.body as Answered).code).toBe('ROLLBACK_FAILED');
+    // The account and the bundle stay too: the CA configuration left in TSM still names them.
+    expect((answer.body as Answered).integration.leftInTsm).toEqual([
+      expect.objectContaining({ kind: 'caBundle', state: 'created-not-deleted' }),
+      expect.objectContaining({ kind: 'account', state: 'created-not-deleted' }),
+      expect.objectContaining({ kind: 'certificateAuthority', state: 'created-not-deleted' }),
+    ]);
+    expect(storedIds(harness).cas).toEqual(['my-vault-ca-configuration']);
+  });
+
+  it('marks unverified a write whose answer was lost when TSM can neither be read nor undo it', async () => {
+    harness.sim.injectFault({
+      method: 'PUT',
+      path: CA_PATH,
+      applyFirst: true,
+      drop: true,
+      count: Infinity,
+    });
+    // The read before the writes passes; every later call on the CA configuration is dropped.
+    harness.sim.injectFault({ method: 'GET', path: CA_PATH, delayMs: 0, count: 1 });
+    harness.sim.injectFault({ path: CA_PATH, drop: true, count: Infinity });
+
+    const answer = await harness.call('POST', '/vault-integrations', {
+      body: documentationRequest(),
+    });
+
+    expect((answer.body as Answered).code).toBe('ROLLBACK_FAILED');
+    expect((answer.body as Answered).integration.leftInTsm).toEqual([
+      expect.objectContaining({ kind: 'caBundle', state: 'created-not-deleted' }),
+      expect.objectContaining({ kind: 'account', state: 'created-not-deleted' }),
+      expect.objectContaining({ kind: 'certificateAuthority', state: 'unverified' }),
+    ]);
   });
 });

@@ -179,11 +179,12 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      // Ids are issued in lower case; a UUID is the same id in upper case.
-      const id = (request.params as { id: string }).id.toLowerCase();
-      const integration = await service.get(id);
+      // Ids are issued in lower case; a UUID is the same id in upper case. The answer still
+      // names the id as the caller sent it (README, Secrets: answers echo input as sent).
+      const sentId = (request.params as { id: string }).id;
+      const integration = await service.get(sentId.toLowerCase());
       if (integration === undefined) {
-        throw new ApiError('NOT_FOUND', `No integration has the id ${id}.`);
+        throw new ApiError('NOT_FOUND', `No integration has the id ${sentId}.`);
       }
       return integration;
     },
@@ -218,13 +219,13 @@ export function registerIntegrationRoutes(
       },
     },
     async (request, reply) => {
-      const id = (request.params as { id: string }).id.toLowerCase();
-      const outcome = await service.remove(id, {
+      const sentId = (request.params as { id: string }).id;
+      const outcome = await service.remove(sentId.toLowerCase(), {
         actor: request.actor,
         requestId: request.id,
         logger: request.log,
       });
-      return answerDelete(outcome, id, reply);
+      return answerDelete(outcome, sentId, reply);
     },
   );
 
