@@ -45,27 +45,51 @@ export function normalizeSignPath(text: string, pointer: string, report: Validat
 }
 
 /**
- * A whole Vault URL pasted where the path belongs ("https://vault:8200/v1/pki/sign/web", or
- * "vault:8200/v1/..."). Its first segment holds a colon, which no mount name here does; tidying it
- * would turn "https:" into a mount and send TSM a path no Vault serves.
+ * A whole Vault URL pasted where the path belongs ("https://vault:8200/v1/pki/sign/web",
+ * "vault:8200/v1/...", "/v1//vault:8200/..."): a segment holds a colon, which no mount or role
+ * name here does. Tidying it would send TSM a path that starts with a scheme or a host.
  */
 function looksLikeUrl(text: string): boolean {
-  const first = text.split('/').find((segment) => segment !== '') ?? '';
-  return first.includes(':');
+  return text.split('/').some((segment) => segment.includes(':')) || schemeRelativeHost(text);
+}
+
+// "//host/path" (after an optional /v1) is a URL without its scheme; "//v1/..." is only a
+// doubled slash before Vault's API prefix, so that stays a path to tidy.
+const SCHEME_RELATIVE = /^(?:\/v1)?\/\/([^/]+)/i;
+
+function schemeRelativeHost(text: string): boolean {
+  const host = SCHEME_RELATIVE.exec(text)?.[1];
+  return host !== undefined && host.toLowerCase() !== 'v1';
 }
 
 function isUrlMessage(text: string): string {
   const advice =
     'Give only the sign path, <mount>/sign/<role>; the server belongs in account.vaultUrl.';
-  let pathname: string;
-  try {
-    pathname = new URL(text).pathname;
-  } catch {
-    return `${quote(text)} is not a sign path but holds a host and port. ${advice}`;
+  const example = (suggestion: string) =>
+    suggestion === '' ? '' : ` Here that is ${quote(suggestion)}.`;
+  if (schemeRelativeHost(text)) {
+    const [, host = '', ...rest] = text
+      .replace(/^\/v1(?=\/\/)/i, '')
+      .split('/')
+      .slice(1);
+    // A name without dots may have been meant as the mount, with one slash too many.
+    const asMount = /[.:]/.test(host)
+      ? ''
+      : ` If ${quote(host)} is your mount, write ${quote(tidy([host, ...rest].join('/')))}.`;
+    return (
+      `${quote(text)} starts with "//", which makes ${quote(host)} the host of a URL ` +
+      `without its scheme, not a sign path. ${advice}${example(tidy(rest.join('/')))}${asMount}`
+    );
   }
-  const suggestion = tidy(pathname);
-  const example = suggestion === '' ? '' : ` Here that is ${quote(suggestion)}.`;
-  return `${quote(text)} is a URL, not a sign path. ${advice}${example}`;
+  try {
+    return `${quote(text)} is a URL, not a sign path. ${advice}${example(tidy(new URL(text).pathname))}`;
+  } catch {
+    // No scheme: what follows the last segment that holds host:port is the path.
+    const segments = text.split('/');
+    const afterHost = segments.slice(segments.findLastIndex((s) => s.includes(':')) + 1);
+    const suggestion = example(tidy(afterHost.join('/')));
+    return `${quote(text)} is not a sign path but holds a host and port. ${advice}${suggestion}`;
+  }
 }
 
 function tidy(text: string): string {

@@ -55,7 +55,10 @@ export function checkHost(
 
 /**
  * Whether DNS can look the host up: no empty label, none over 63 characters, at most 253 in
- * all. A single trailing dot (a fully qualified name) is the root's empty label and is allowed.
+ * all, and no label that starts or ends with "-" (RFC 1123; resolvers and TLS libraries refuse
+ * such names, and "-vault" reads like an option on a command line). A single trailing dot (a
+ * fully qualified name) is the root's empty label and is allowed. Underscores stay allowed
+ * (service names such as _vault._tcp use them) and so do IDN labels, which start with "xn--".
  */
 function isResolvableName(host: string): boolean {
   if (host.startsWith('[')) return true;
@@ -63,15 +66,24 @@ function isResolvableName(host: string): boolean {
   const labels = name.split('.');
   return (
     name.length <= MAX_NAME_LENGTH &&
-    labels.every((label) => label.length > 0 && label.length <= MAX_LABEL_LENGTH)
+    labels.every((label) => label.length > 0 && label.length <= MAX_LABEL_LENGTH) &&
+    hyphenEdgedLabel(name) === undefined
   );
 }
 
+function hyphenEdgedLabel(name: string): string | undefined {
+  return name.split('.').find((label) => label.startsWith('-') || label.endsWith('-'));
+}
+
 function labelsMessage(host: string): string {
+  const hyphenEdged = hyphenEdgedLabel(host.replace(/\.$/, ''));
+  const culprit =
+    hyphenEdged === undefined ? '' : ` Here the label ${quote(hyphenEdged)} is at fault.`;
   return (
     `The host ${quote(host)} (${host.length} characters) of the Vault URL is not a name DNS ` +
-    `can resolve: write it with no empty label (as in ".." or a leading "."), each label ` +
-    `at most ${MAX_LABEL_LENGTH} characters, and the whole name at most ${MAX_NAME_LENGTH}.`
+    `can resolve: write it with no empty label (as in ".." or a leading "."), no label that ` +
+    `starts or ends with "-", each label at most ${MAX_LABEL_LENGTH} characters, and the ` +
+    `whole name at most ${MAX_NAME_LENGTH}.${culprit}`
   );
 }
 

@@ -86,6 +86,29 @@ describe('a whole Vault URL pasted as the sign path', () => {
     expect(message).toContain('"pki_int/sign/web"');
     expect(message).toContain('account.vaultUrl');
   });
+
+  it.each([
+    ['/v1//vault.example.com:8200/pki/sign/r', 'the host of a URL without its scheme'],
+    ['pki/vault.example.com:8200/pki/sign/r', 'holds a host and port'],
+    ['//vault.example.com/pki/sign/r', 'starts with "//"'],
+    ['/V1//vault.example.com/pki/sign/r', 'starts with "//"'],
+  ])('refuses %j, hidden behind slashes, and suggests "pki/sign/r"', (vaultPath, hint) => {
+    const { found, messages } = refused(vaultPath);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_PATH_IS_URL' }]);
+    expect(messages[0]).toContain(hint);
+    expect(messages[0]).toContain('Here that is "pki/sign/r".');
+  });
+});
+
+describe('a sign path after "//", read as a URL without its scheme', () => {
+  it('offers the mount reading too when the host could be a mount name', () => {
+    const { found, messages } = refused('/v1//pki_int/sign/web');
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_PATH_IS_URL' }]);
+    expect(messages[0]).toContain('If "pki_int" is your mount, write "pki_int/sign/web".');
+    expect(refused('//vault.example.com/pki/sign/r').messages[0]).not.toContain('your mount');
+  });
 });
 
 describe('sign paths that would reach another Vault path', () => {

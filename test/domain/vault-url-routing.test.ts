@@ -29,6 +29,14 @@ describe('a Vault URL host the clusters can never reach Vault at', () => {
     ['https://[::ffff:169.254.169.254]:443', 'link-local'],
     ['https://224.0.0.1:8200', 'multicast'],
     ['https://[ff02::1]:8200', 'multicast'],
+    ['https://[::127.0.0.1]:8200', 'loopback'],
+    ['https://[64:ff9b::7f00:1]:8200', 'loopback'],
+    ['https://[64:ff9b::169.254.169.254]:443', 'link-local'],
+    ['https://[2002:7f00:1::]:8200', 'loopback'],
+    ['https://[2002:a9fe:a9fe::1]:443', 'link-local'],
+    ['https://240.0.0.1:8200', 'reserved'],
+    ['https://255.255.255.255:8200', 'reserved'],
+    ['https://[::ffff:255.255.255.255]:8200', 'reserved'],
   ])('refuses %s as %s, saying why', (vaultUrl, range) => {
     const { found, message } = refused(vaultUrl);
 
@@ -44,6 +52,15 @@ describe('a Vault URL host the clusters can never reach Vault at', () => {
     },
   );
 
+  it.each([
+    ['https://[64:ff9b::a00:5]:8200', 'https://[64:ff9b::a00:5]:8200'],
+    ['https://[2002:c0a8:109::1]:8200', 'https://[2002:c0a8:109::1]:8200'],
+    ['https://[::10.0.0.5]:8200', 'https://[::a00:5]:8200'],
+    ['https://[2001:db8::7f00:1]:8200', 'https://[2001:db8::7f00:1]:8200'],
+  ])('accepts %s: the IPv4 address within is private, or there is none', (vaultUrl, sent) => {
+    expect(acceptedUrl(vaultUrl)).toBe(sent);
+  });
+
   it('accepts names that only contain "localhost" elsewhere', () => {
     expect(acceptedUrl('https://localhost.example.com:8200')).toBe(
       'https://localhost.example.com:8200',
@@ -57,12 +74,14 @@ describe('a Vault URL host the clusters can never reach Vault at', () => {
 });
 
 describe('a Vault URL host under VAULT_ALLOW_LOOPBACK=true', () => {
-  it.each(['https://127.0.0.1:8200', 'https://[::1]:8200', 'https://localhost:8200'])(
-    'accepts the loopback %s, for a test Vault on this machine',
-    (vaultUrl) => {
-      expect(acceptedUrl(vaultUrl, true)).toBe(vaultUrl);
-    },
-  );
+  it.each([
+    'https://127.0.0.1:8200',
+    'https://[::1]:8200',
+    'https://localhost:8200',
+    'https://[64:ff9b::7f00:1]:8200',
+  ])('accepts the loopback %s, for a test Vault on this machine', (vaultUrl) => {
+    expect(acceptedUrl(vaultUrl, true)).toBe(vaultUrl);
+  });
 
   it.each([
     'https://169.254.169.254:443',

@@ -142,6 +142,26 @@ describe('a Vault URL host that a URL parser would rewrite', () => {
     expect(messages[0]).toContain('no empty label');
   });
 
+  it.each([
+    ['-vault.example.com', '"-vault"'],
+    ['vault-.example.com', '"vault-"'],
+    ['vault.example.com-', '"com-"'],
+    ['vault.-.example.com.', '"-"'],
+  ])('refuses the host %s, whose label starts or ends with "-" (RFC 1123)', (host, culprit) => {
+    const { found, messages } = refused(`https://${host}:8200`);
+
+    expect(found).toEqual([{ pointer: POINTER, code: 'VAULT_URL_HOST_LABELS' }]);
+    expect(messages[0]).toContain('no label that starts or ends with "-"');
+    expect(messages[0]).toContain(`Here the label ${culprit} is at fault.`);
+  });
+
+  it.each(['vault-1.example.com', 'xn--vult-8qa.example.com', '_vault.my_team.example.com'])(
+    'accepts inner hyphens, IDN labels and underscores: %s',
+    (host) => {
+      expect(accepted(`https://${host}:8200`).vaultUrl).toBe(`https://${host}:8200`);
+    },
+  );
+
   it('accepts labels of 63 characters in a name of 253, and one trailing dot', () => {
     const longest = [label(63), label(63), label(63), label(61)].join('.');
     expect(longest).toHaveLength(253);

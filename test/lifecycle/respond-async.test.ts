@@ -150,6 +150,33 @@ describe('an integration run asynchronously', () => {
     expect(receiver.received).toEqual([]);
   });
 
+  it('refuses in a preview the callback headers that the real call refuses, alike', async () => {
+    const preview = (headers: Record<string, string>) =>
+      harness.call('POST', '/vault-integrations?dryRun=true', {
+        body: documentationRequest(),
+        headers,
+      });
+    for (const headers of [
+      { ...ASYNC, 'x-callback-url': `${receiver.base}/elsewhere` },
+      { 'x-callback-url': `${receiver.base}/hooks/a` },
+    ]) {
+      const previewed = expectStatus<ProblemView>(await preview(headers), 400);
+      const created = expectStatus<ProblemView>(await post(headers), 400);
+
+      expect(previewed.errors).toEqual([
+        expect.objectContaining({ pointer: '/X-Callback-Url', code: 'INVALID_VALUE' }),
+      ]);
+      expect(previewed.errors).toEqual(created.errors);
+    }
+    const previews = await harness.store.queryAudit({ action: 'integration.previewed', limit: 5 });
+    expect(previews.records).toEqual([]);
+
+    const allowed = { ...ASYNC, 'x-callback-url': `${receiver.base}/hooks/CHG-2` };
+    expect(expectStatus<{ dryRun: boolean }>(await preview(allowed), 200).dryRun).toBe(true);
+    expect(storedIds(harness)).toEqual(NOTHING);
+    expect(receiver.received).toEqual([]);
+  });
+
   it('answers as a waited-for create when the integration cannot start', async () => {
     const first = expectStatus<IntegrationView>(await post({ 'idempotency-key': 'k-1' }), 201);
 

@@ -150,13 +150,15 @@ export function registerIntegrationRoutes(
     },
     async (request, reply) => {
       const context = { actor: request.actor, requestId: request.id, logger: request.log };
-      if (isDryRun(request.query)) {
-        return answerPreview(await service.preview(request.body, context));
-      }
+      const dryRun = isDryRun(request.query);
+      // Checked for a preview too: it must refuse what the real call would refuse. A valid
+      // preference changes nothing in a preview, which always answers its plan at once.
+      const respondAsync = respondAsyncOf(request.headers, options.callbackAllowlist);
+      if (dryRun) return answerPreview(await service.preview(request.body, context));
       const outcome = await service.create(request.body, {
         ...context,
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
-        respondAsync: respondAsyncOf(request.headers, options.callbackAllowlist),
+        respondAsync,
       });
       return answerCreate(outcome, reply);
     },
