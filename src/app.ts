@@ -3,11 +3,7 @@
  * here listens or opens connections, so tests build the same app the server runs.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { secretValues, type Config } from './config.js';
 import { registerWriteRateLimit } from './http/auth/write-rate-limit.js';
 import { registerBrowserOrigins } from './http/browser-origins.js';
@@ -21,6 +17,7 @@ import {
   registerProblemHandlers,
 } from './http/problem.js';
 import { registerRequestAudit } from './http/request-audit.js';
+import { requestIdOf } from './http/request-id.js';
 import { refuseUndeclaredQueryParameters } from './http/strict-query.js';
 import { registerAuditExportRoute } from './http/routes/audit-export.js';
 import { registerAuditRoutes } from './http/routes/audit-records.js';
@@ -52,9 +49,6 @@ export interface AppParts {
    */
   metrics?: ServiceMetrics;
 }
-
-/** Request ids a caller may choose: short and printable, so they are safe in logs and headers. */
-const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -143,9 +137,4 @@ export async function buildApp(parts: AppParts): Promise<FastifyInstance> {
   registerHealthRoutes(app, store, tsm);
   registerMetricsRoute(app, metrics.registry, config.metricsPublic);
   return app;
-}
-
-function requestIdOf(request: { headers: FastifyRequest['headers'] }): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : randomUUID();
 }

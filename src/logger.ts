@@ -4,6 +4,7 @@
  * line is scrubbed of the configured secret values and of any PEM private key before it is written.
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redactPrivateKeysInUrl } from './redacted-url.js';
 
 /** What replaces a secret in a log line. */
 export const REDACTED = '[REDACTED]';
@@ -32,8 +33,11 @@ const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/i;
  */
 const PERCENT_ENCODED_RUN = /[^\s"'<>\\^`{|}]*%[0-9A-Fa-f]{2}[^\s"'<>\\^`{|}]*/g;
 
-/** How often a run is decoded in search of a key: a key encoded twice is still a key. */
-const MAX_DECODINGS = 3;
+/**
+ * How often a run is decoded in search of a key: a key encoded many times is still a key. The
+ * request URL is checked more thoroughly by its serializer; this is the guard behind it.
+ */
+const MAX_DECODINGS = 10;
 
 /**
  * Replaces every private key block in a text, written plainly or percent-encoded (as in a URL).
@@ -112,7 +116,34 @@ export function loggerOptions(settings: LoggerSettings): LoggerOptions {
   return {
     level: settings.level,
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    serializers: { req: requestSummary },
     hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
+  };
+}
+
+/** The parts of a request that fastify reads when it logs one. */
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  headers?: Record<string, unknown>;
+  socket?: { remoteAddress?: string; remotePort?: number };
+}
+
+/**
+ * A request as a log line shows it, with the fields of fastify's own summary; its URL's path or
+ * query is replaced whole when it holds a private key (see redacted-url.ts), since the line scrub
+ * can only find a key's body where its armor is next to it.
+ */
+function requestSummary(request: LoggedRequest) {
+  return {
+    method: request.method,
+    url: request.url === undefined ? undefined : redactPrivateKeysInUrl(request.url),
+    version: request.headers?.['accept-version'],
+    host: request.host ?? request.headers?.host,
+    remoteAddress: request.ip ?? request.socket?.remoteAddress,
+    remotePort: request.socket?.remotePort,
   };
 }
 

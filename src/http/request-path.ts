@@ -7,13 +7,17 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { scrubPrivateKeys, scrubSecrets } from '../logger.js';
+import { redactPrivateKeysInUrl } from '../redacted-url.js';
 
 /** Longest path kept in an audit record or a problem's `instance`. */
 const MAX_PATH_LENGTH = 256;
 
-/** The path as an answer echoes it: the caller's own input, bounded, private keys removed. */
+/**
+ * The path as an answer echoes it: the caller's own input, bounded, and replaced whole when it
+ * holds a private key in any encoding. The block scrub after it is a second guard only.
+ */
 export function echoedPath(request: FastifyRequest): string {
-  return bounded(scrubPrivateKeys(pathOf(request)));
+  return bounded(scrubPrivateKeys(redactPrivateKeysInUrl(pathOf(request))));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { FastifySchemaValidationError } from 'fastify';
 import { childPointer } from '../domain/json-pointer.js';
+import { PrivateKeyDetector } from '../domain/private-key-detector.js';
 
 /** One error entry of a VALIDATION_FAILED answer. */
 export interface ParameterError {
@@ -24,13 +25,22 @@ const NOT_A_PARAMETER = 'is not a parameter of this route.';
 
 /** The entry for a query parameter the route does not have, as the route schemas word it. */
 export function unknownQueryParameter(name: string): ParameterError {
-  const pointer = childPointer('', name);
+  const pointer = childPointer('', shownName(name, new PrivateKeyDetector()));
   return {
     pointer,
     code: 'UNKNOWN_FIELD',
     message: `querystring ${pointer} ${NOT_A_PARAMETER}`,
     in: 'querystring',
   };
+}
+
+/**
+ * A parameter name as an answer repeats it: as sent, unless it holds a private key. A query
+ * string is decoded before its names are read, so a key pasted as a name arrives whole; the
+ * detector also knows mangled armor and bare base64, which the answer's block scrub does not.
+ */
+function shownName(name: string, detector: PrivateKeyDetector): string {
+  return detector.holdsKey(name) ? '[REDACTED]' : name;
 }
 
 /** A time whose offset sign is a space: what a + sent raw in a URL becomes once decoded. */
@@ -55,8 +65,9 @@ export function parameterErrors(
   context: string | undefined,
 ): ParameterError[] {
   const byPointer = new Map<string, FastifySchemaValidationError[]>();
+  const detector = new PrivateKeyDetector();
   for (const issue of issues) {
-    const pointer = pointerOf(issue);
+    const pointer = pointerOf(issue, detector);
     byPointer.set(pointer, [...(byPointer.get(pointer) ?? []), issue]);
   }
   return [...byPointer].map(([pointer, group]) => {
@@ -72,10 +83,11 @@ export function parameterErrors(
   });
 }
 
-function pointerOf(issue: FastifySchemaValidationError): string {
+function pointerOf(issue: FastifySchemaValidationError, detector: PrivateKeyDetector): string {
   const member: unknown = issue.params.missingProperty ?? issue.params.additionalProperty;
   // ajv escapes instancePath already; a parameter's name is escaped here (?a/b=1 is /a~1b).
-  return typeof member === 'string' ? childPointer(issue.instancePath, member) : issue.instancePath;
+  if (typeof member !== 'string') return issue.instancePath;
+  return childPointer(issue.instancePath, shownName(member, detector));
 }
 
 function problemOf(

@@ -84,9 +84,65 @@ describe('request ids', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness({
+      env: { API_KEYS: `portal=${CALLER_KEY}, pipeline=${PIPELINE_KEY}` },
+    });
   });
   afterAll(() => harness.close());
+
+  /** Everything a request id reaches: the audit trail, the integrations list, the TSM calls. */
+  async function placesAnIdReaches(): Promise<string> {
+    const listed = await harness.call('GET', '/vault-integrations?limit=500');
+    expect(listed.status).toBe(200);
+    const trail = await auditRecords(harness);
+    return [listed.text, JSON.stringify(trail), JSON.stringify(tsmRequests(harness))].join('\n');
+  }
+
+  it.each([
+    ['the key itself', PIPELINE_KEY, 'own-key'],
+    ['the key inside a longer id', `run-${PIPELINE_KEY}-7`, 'longer-id'],
+    ['a part of the key', PIPELINE_KEY.slice(9, 25), 'part-of-key'],
+  ])(
+    "replaces an X-Request-Id that is %s (the caller's own credential) by a generated one",
+    async (_case, given, suffix) => {
+      harness.sim.clearRequests();
+
+      const answer = await harness.call('POST', '/vault-integrations', {
+        body: requestWithoutBundle(suffix),
+        headers: { authorization: `Bearer ${PIPELINE_KEY}`, 'x-request-id': given },
+      });
+
+      const integration = expectStatus<IntegrationJson>(answer, 201);
+      expect(answer.headers['x-request-id']).toMatch(UUID);
+      expect(integration.requestId).toBe(answer.headers['x-request-id']);
+      expect(tsmRequests(harness).length).toBeGreaterThanOrEqual(3);
+      // Another caller reads the list; an auditor reads the trail; TSM saw every call.
+      expect(await placesAnIdReaches()).not.toContain(given);
+    },
+  );
+
+  it('replaces an X-Request-Id equal to an unknown credential, refused or not', async () => {
+    const credential = 'local-caller-key-0123456789';
+
+    const answer = await harness.call('GET', '/vault-integrations', {
+      headers: { authorization: `Bearer ${credential}`, 'x-request-id': credential },
+    });
+
+    const problem = expectProblem(answer, 'UNAUTHORIZED');
+    expect(answer.headers['x-request-id']).toMatch(UUID);
+    expect(problem.requestId).toBe(answer.headers['x-request-id']);
+    expect(await placesAnIdReaches()).not.toContain(credential);
+    expect(harness.logLines.join('\n')).not.toContain(credential);
+  });
+
+  it('keeps an X-Request-Id that merely resembles the credential', async () => {
+    const answer = await harness.call('GET', '/vault-integrations?limit=1', {
+      headers: { authorization: `Bearer ${PIPELINE_KEY}`, 'x-request-id': 'pipeline-run-8' },
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-request-id']).toBe('pipeline-run-8');
+  });
 
   it('echoes a valid X-Request-Id, stores it and sends it to TSM', async () => {
     harness.sim.clearRequests();

@@ -3,6 +3,7 @@
  * `detail`), with private keys removed however they were encoded, and nothing that depends on
  * the service's configured secrets. Logs and the audit trail also drop the configured secrets.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePrivateKeyPem } from '../support/certificates.js';
 import {
@@ -19,14 +20,53 @@ import {
   type AuditRecordJson,
 } from './support/http-expectations.js';
 
-/** Checks that no piece of a key's body occurs in a text, written plainly or percent-encoded. */
+/** A text percent-encoded `times` times over. */
+function encodedTimes(text: string, times: number): string {
+  let encoded = text;
+  for (let round = 0; round < times; round += 1) encoded = encodeURIComponent(encoded);
+  return encoded;
+}
+
+/** Checks that no piece of a key's body occurs in a text, plainly or percent-encoded 1–6 times. */
 function expectNoKeyInAnyForm(text: string, pem: string, where: string): void {
   const fragments = keyFragments(pem);
   expect(fragments.length).toBeGreaterThan(5);
-  const forms = fragments.flatMap((fragment) => [fragment, encodeURIComponent(fragment)]);
-  const doubly = fragments.map((fragment) => encodeURIComponent(encodeURIComponent(fragment)));
-  const found = [...forms, ...doubly].filter((form) => text.includes(form));
+  const forms = fragments.flatMap((fragment) =>
+    [0, 1, 2, 3, 4, 5, 6].map((times) => encodedTimes(fragment, times)),
+  );
+  const found = forms.filter((form) => text.includes(form));
   expect(found, `key material in ${where}`).toEqual([]);
+}
+
+/**
+ * A key whose armor and body a quote sets apart, as the breaker sent it: the body between quotes,
+ * the armor percent-encoded, so the text reads as three runs rather than one key block.
+ */
+function quoteSplitKey(pem: string): string {
+  const body = pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+  const [begin, end] = ['BEGIN', 'END'].map((word) => `-----${word}%20PRIVATE%20KEY-----`);
+  return `${begin}'${encodeURIComponent(body.join('\n'))}'${end}`;
+}
+
+/**
+ * Sends a GET with exactly this request target over a raw socket: an HTTP client would drop a
+ * fragment or re-encode characters, and the point is what the service does with what it is sent.
+ */
+async function rawGet(baseUrl: string, target: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.write(
+    `GET ${target} HTTP/1.1\r\nHost: ${hostname}\r\n` +
+      `Authorization: Bearer ${CALLER_KEY}\r\nConnection: close\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+  const text = Buffer.concat(chunks).toString('utf8');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text };
 }
 
 /** An answer's status, header names and body with the request id and one text made neutral. */
@@ -48,7 +88,8 @@ function wrongGuess(length: number): string {
 describe('what answers, logs and the audit trail repeat of a request', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ env: { LOG_LEVEL: 'info' } });
+    // trace, as the service may run: every line it writes must be free of keys.
+    harness = await startHarness({ env: { LOG_LEVEL: 'trace' } });
   });
   afterAll(() => harness.close());
 
@@ -93,18 +134,66 @@ describe('what answers, logs and the audit trail repeat of a request', () => {
 
     const incoming = harness.logLines.slice(linesBefore).find((line) => line.includes('incoming'));
     expect(JSON.parse(incoming ?? '{}')).toMatchObject({
-      req: { url: expect.stringContaining('/vault-integrations?x=[REDACTED]') as unknown },
+      req: { url: expect.stringContaining('/vault-integrations?[REDACTED]') as unknown },
     });
     expectNoKeyInAnyForm(incoming ?? '', pem, 'the log');
   });
 
-  it('names where a private key was in a path it echoes', async () => {
+  it('replaces a path holding a private key whole in the answer', async () => {
     const pem = makePrivateKeyPem('pkcs8');
 
     const answer = await harness.call('GET', `/vault-integrations/${encodeURIComponent(pem)}`);
 
     const problem = expectProblem(answer, 'BAD_REQUEST');
-    expect(problem.instance).toMatch(/^\/vault-integrations\/\[REDACTED\]/);
+    expect(problem.instance).toBe('/[REDACTED]');
+  });
+
+  it.each([
+    ['a path, its body quoted apart from the armor', (key: string) => `/x/${quoteSplitKey(key)}`],
+    [
+      'a query, its body quoted apart',
+      (key: string) => `/vault-integrations?${quoteSplitKey(key)}`,
+    ],
+    ['a path, encoded 4 times', (key: string) => `/nope/${encodedTimes(key, 4)}`],
+    ['a path, encoded 6 times', (key: string) => `/nope/${encodedTimes(key, 6)}`],
+    ['a query, encoded 4 times', (key: string) => `/vault-integrations?x=${encodedTimes(key, 4)}`],
+    ['a query, encoded 6 times', (key: string) => `/vault-integrations?x=${encodedTimes(key, 6)}`],
+    ['a fragment of a path', (key: string) => `/x/abc#${quoteSplitKey(key)}`],
+    ['a fragment, encoded 4 times', (key: string) => `/x/abc#${encodedTimes(key, 4)}`],
+  ] as const)(
+    'keeps a private key in %s out of the answer and every log line',
+    async (_where, targetFor) => {
+      const pem = makePrivateKeyPem('ec');
+      const linesBefore = harness.logLines.length;
+
+      const answer = await rawGet(harness.url, targetFor(pem));
+
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expectNoKeyInAnyForm(answer.text, pem, 'the answer');
+      const lines = harness.logLines.slice(linesBefore);
+      const incoming = lines.find((line) => line.includes('incoming request'));
+      expect(JSON.parse(incoming ?? '{}')).toMatchObject({
+        req: { url: expect.stringContaining('[REDACTED]') as unknown },
+      });
+      expectNoKeyInAnyForm(lines.join('\n'), pem, 'the log');
+    },
+  );
+
+  it('logs a request as fastify does, with method, URL, host and remote address', async () => {
+    const linesBefore = harness.logLines.length;
+
+    await harness.call('GET', '/vault-integrations?limit=1');
+
+    const incoming = harness.logLines.slice(linesBefore).find((line) => line.includes('incoming'));
+    expect(JSON.parse(incoming ?? '{}')).toMatchObject({
+      req: {
+        method: 'GET',
+        url: '/vault-integrations?limit=1',
+        host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as unknown,
+        remoteAddress: '127.0.0.1',
+        remotePort: expect.any(Number) as unknown,
+      },
+    });
   });
 
   it.each([
