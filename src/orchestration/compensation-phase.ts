@@ -12,7 +12,7 @@ import { failureCode } from './failures.js';
 import type { IntegrationRun } from './integration-run.js';
 import type { LeftoverResource } from './integration.js';
 import type { JournalEntry } from './journal.js';
-import { runTsmStep, type StepRun } from './tsm-step.js';
+import { readBack, runTsmStep, type StepRun } from './tsm-step.js';
 
 /** Undoes the journal's changes in reverse order; what could not be undone, in plan order. */
 export async function compensationPhase(run: IntegrationRun): Promise<LeftoverResource[]> {
@@ -71,15 +71,13 @@ async function holdsPriorState(
   entry: JournalEntry,
   deadline: number,
 ): Promise<boolean | undefined> {
-  const { kind, id } = entry;
-  const { outcome, report } = await runTsmStep(
-    run,
-    { name: 'compensate', kind, id, method: 'GET', deadline },
-    (options) => run.deps.tsm.getResource(kind, id, options),
-  );
-  run.integration.steps.push(report);
-  if (!outcome.ok) return undefined;
-  const current = outcome.value;
+  const current = await readBack(run, {
+    name: 'compensate',
+    kind: entry.kind,
+    id: entry.id,
+    deadline,
+  });
+  if (current === undefined) return undefined;
   if (entry.change === 'create') return current === null;
   return current !== null && differingFields(entry.snapshot ?? {}, current).length === 0;
 }

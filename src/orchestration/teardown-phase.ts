@@ -12,7 +12,7 @@ import type { IntegrationFailure, LeftoverResource } from './integration.js';
 import { failureCode, describeResource } from './failures.js';
 import type { IntegrationRun } from './integration-run.js';
 import type { JournalEntry } from './journal.js';
-import { runTsmStep, type StepFailure } from './tsm-step.js';
+import { readBack, runTsmStep, type StepFailure } from './tsm-step.js';
 
 /**
  * removed: nothing the integration wrote is left. in-use: TSM refused to delete the CA
@@ -118,14 +118,8 @@ async function stillHeld(
   entry: JournalEntry,
   deadline: number,
 ): Promise<boolean | undefined> {
-  const { kind, id } = entry;
-  const { outcome, report } = await runTsmStep(
-    run,
-    { name: 'delete', kind, id, method: 'GET', deadline },
-    (options) => run.deps.tsm.getResource(kind, id, options),
-  );
-  run.integration.steps.push(report);
-  return outcome.ok ? outcome.value !== null : undefined;
+  const found = await readBack(run, { name: 'delete', kind: entry.kind, id: entry.id, deadline });
+  return found === undefined ? undefined : found !== null;
 }
 
 /** TSM answers 409 to deleting a CA configuration that clusters still use. */

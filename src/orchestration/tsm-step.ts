@@ -3,7 +3,7 @@
  * with its attempts audited as they happen and its report built when it ends. A client that
  * throws is turned into a failed step, so the flow can still compensate.
  */
-import type { ResourceKind } from '../domain/resources.js';
+import type { ResourceBody, ResourceKind } from '../domain/resources.js';
 import type { TsmAttempt, TsmCallOptions, TsmFailure, TsmResult } from '../tsm/types.js';
 import type { IntegrationRun } from './integration-run.js';
 import type { AttemptReport, StepReport } from './integration.js';
@@ -75,6 +75,22 @@ export async function runTsmStep<T>(
     'integration step',
   );
   return { outcome, report };
+}
+
+/**
+ * Reads a resource back after a call whose outcome was unclear, as a GET step of the given name
+ * added to the integration: what TSM holds, null when it holds nothing, undefined when it could
+ * not be read either.
+ */
+export async function readBack(
+  run: IntegrationRun,
+  spec: { name: StepReport['name']; kind: ResourceKind; id: string; deadline: number },
+): Promise<ResourceBody | null | undefined> {
+  const { outcome, report } = await runTsmStep(run, { ...spec, method: 'GET' }, (options) =>
+    run.deps.tsm.getResource(spec.kind, spec.id, options),
+  );
+  run.integration.steps.push(report);
+  return outcome.ok ? outcome.value : undefined;
 }
 
 async function callSafely<T>(
