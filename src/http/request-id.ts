@@ -21,17 +21,28 @@ export function requestIdOf(request: { headers: IncomingHttpHeaders }): string {
 }
 
 /**
+ * The shortest text counted as a piece of a credential: caller keys have at least 16 characters,
+ * and a shorter id found inside a key ("42", "run-8") is a coincidence, not a pasted key.
+ */
+const MIN_CREDENTIAL_PIECE = 16;
+
+/**
  * True when the id and the credential of the same request's Authorization header (valid or not)
- * are equal or one contains the other, letter case aside. Only this request's own header is
- * compared, never the configured keys, so refusing an id tells the sender nothing it did not
- * send itself.
+ * are equal, or one holds the other and the one held is at least MIN_CREDENTIAL_PIECE long,
+ * letter case aside. Only this request's own header is compared, never the configured keys, so
+ * refusing an id tells the sender nothing it did not send itself.
  */
 function overlapsCredential(id: string, authorization: string | undefined): boolean {
   if (authorization === undefined) return false;
   const lowerId = id.toLowerCase();
   return credentialsIn(authorization).some((credential) => {
     const lowerCredential = credential.toLowerCase();
-    return lowerId.includes(lowerCredential) || lowerCredential.includes(lowerId);
+    if (lowerId === lowerCredential) return true;
+    const [shorter, longer] =
+      lowerId.length < lowerCredential.length
+        ? [lowerId, lowerCredential]
+        : [lowerCredential, lowerId];
+    return shorter.length >= MIN_CREDENTIAL_PIECE && longer.includes(shorter);
   });
 }
 

@@ -135,6 +135,17 @@ describe('request ids', () => {
     expect(harness.logLines.join('\n')).not.toContain(credential);
   });
 
+  it('keeps a short X-Request-Id that happens to occur inside the credential', async () => {
+    const shortPiece = PIPELINE_KEY.slice(3, 9);
+
+    const answer = await harness.call('GET', '/vault-integrations?limit=1', {
+      headers: { authorization: `Bearer ${PIPELINE_KEY}`, 'x-request-id': shortPiece },
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers['x-request-id']).toBe(shortPiece);
+  });
+
   it('keeps an X-Request-Id that merely resembles the credential', async () => {
     const answer = await harness.call('GET', '/vault-integrations?limit=1', {
       headers: { authorization: `Bearer ${PIPELINE_KEY}`, 'x-request-id': 'pipeline-run-8' },
