@@ -4,7 +4,7 @@
  * line is scrubbed of the configured secret values and of any PEM private key before it is written.
  */
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { redactPrivateKeysInUrl } from './redacted-url.js';
+import { decodeLeniently, redactPrivateKeysInUrl } from './redacted-url.js';
 
 /** What replaces a secret in a log line. */
 export const REDACTED = '[REDACTED]';
@@ -58,22 +58,12 @@ export function scrubPrivateKeys(text: string): string {
 function scrubEncodedKey(run: string): string {
   let decoded = run;
   for (let round = 0; round < MAX_DECODINGS && /%[0-9A-Fa-f]{2}/.test(decoded); round += 1) {
-    decoded = decodeLeniently(decoded);
+    // `+` is a space in a query, the usual place of an encoded run.
+    decoded = decodeLeniently(decoded.replace(/\+/g, ' '));
     if (PRIVATE_KEY_BEGIN.test(decoded))
       return reencode(decoded.replace(PRIVATE_KEY_BLOCK, REDACTED));
   }
   return run;
-}
-
-/** Decodes percent escapes and `+` (a space in a query), keeping what is not valid UTF-8 as is. */
-function decodeLeniently(text: string): string {
-  return text.replace(/\+/g, ' ').replace(/(%[0-9A-Fa-f]{2})+/g, (escapes) => {
-    try {
-      return decodeURIComponent(escapes);
-    } catch {
-      return Buffer.from(escapes.replace(/%/g, ''), 'hex').toString('utf8');
-    }
-  });
 }
 
 /** Percent-encodes what must not stand raw in a URL or a JSON string. */

@@ -49,8 +49,11 @@ function partHoldsKey(part: string, detector: PrivateKeyDetector): boolean {
   return true;
 }
 
-/** Decodes percent escapes, keeping a malformed escape as it is and bytes not UTF-8 as U+FFFD. */
-function decodeLeniently(text: string): string {
+/**
+ * Decodes percent escapes, keeping a malformed escape as it is and bytes not UTF-8 as U+FFFD.
+ * `+` stays as it is: whether it means a space depends on where the text came from.
+ */
+export function decodeLeniently(text: string): string {
   return text.replace(/(%[0-9A-Fa-f]{2})+/g, (escapes) => {
     try {
       return decodeURIComponent(escapes);

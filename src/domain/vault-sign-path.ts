@@ -79,7 +79,8 @@ function isUrlMessage(text: string): string {
     );
   }
   try {
-    return `${quote(text)} is a URL, not a sign path. ${advice}${example(tidy(new URL(text).pathname))}`;
+    const suggestion = example(tidy(new URL(text).pathname));
+    return `${quote(text)} is a URL, not a sign path. ${advice}${suggestion}`;
   } catch {
     // No scheme: what follows the last segment that holds host:port is the path.
     const segments = text.split('/');

@@ -330,7 +330,8 @@ export const PROBLEM_EXAMPLES: Record<number, ReturnType<typeof problem>> = {
   ),
   409: problem(
     'TSM_RESOURCE_EXISTS',
-    `TSM already holds ${DOCUMENTATION_EXAMPLE.account.id} with other content; send onExisting "replace" to overwrite it.`,
+    `TSM already holds ${DOCUMENTATION_EXAMPLE.account.id} with other content; ` +
+      'send onExisting "replace" to overwrite it.',
     '/vault-integrations',
   ),
   413: problem(
@@ -356,7 +357,8 @@ export const PROBLEM_EXAMPLES: Record<number, ReturnType<typeof problem>> = {
   ),
   502: problem(
     'TSM_UNAVAILABLE',
-    `TSM answered 503 to PUT ${resourcePath('account', DOCUMENTATION_EXAMPLE.account.id)} after 3 attempts; the integration was rolled back.`,
+    `TSM answered 503 to PUT ${resourcePath('account', DOCUMENTATION_EXAMPLE.account.id)} ` +
+      'after 3 attempts; the integration was rolled back.',
     '/vault-integrations',
   ),
   503: problem('SERVICE_UNAVAILABLE', 'The database does not answer.', '/readyz'),
